@@ -1,0 +1,139 @@
+"""Models + layout -> one HTML document (Jinja2, autoescaped)."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import jinja2
+from ruamel.yaml import YAML
+
+from . import __version__
+from . import markdown as md
+from .layouts import Layout
+from .models import Article, Image, Newsletter
+from .resources import fonts_dir
+
+ENTRY_TEMPLATE = "issue.html.j2"
+PAGE_SIZES = {"A4": "A4", "A5": "A5", "Letter": "letter", "Legal": "legal"}
+
+
+@dataclass(frozen=True)
+class FontFace:
+    family: str
+    file: str
+    weight: int
+    style: str
+
+    @property
+    def path(self) -> Path:
+        return fonts_dir() / self.file
+
+    @property
+    def uri(self) -> str:
+        return self.path.as_uri()
+
+
+@functools.cache
+def font_faces() -> tuple[FontFace, ...]:
+    """The bundled faces listed in fonts/fonts.yaml."""
+    data = YAML(typ="safe").load((fonts_dir() / "fonts.yaml").read_text(encoding="utf-8"))
+    return tuple(FontFace(**face) for face in data["faces"])
+
+
+@dataclass(frozen=True)
+class PlacedImage:
+    src: str
+    alt: str
+    caption: str | None
+    credit: str | None
+
+    @property
+    def uri(self) -> str:
+        return Path(self.src).as_uri()
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    """What a template needs of one article, with its Markdown already rendered."""
+
+    id: str
+    number: int
+    article: Article
+    body_html: str
+    image: PlacedImage | None
+
+    def __getattr__(self, name: str):
+        return getattr(self.article, name)
+
+    @property
+    def contents_title(self) -> str:
+        return self.article.short_title or self.article.title
+
+    @property
+    def date_text(self) -> str:
+        d = self.article.date
+        return f"{d.day} {d.strftime('%B')} {d.year}" if d else ""
+
+
+def display_url(url: str) -> str:
+    """https://example.org/ -> example.org: how a web address reads in print."""
+    parts = urlsplit(url)
+    text = parts.netloc + parts.path.rstrip("/")
+    return text + (f"?{parts.query}" if parts.query else "")
+
+
+@functools.cache
+def environment(search_path: tuple[str, ...]) -> jinja2.Environment:
+    """A Jinja2 environment over the layout's search path (own folder, layout, base)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(list(search_path)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["display_url"] = display_url
+    return env
+
+
+def _image(image: Image | None) -> PlacedImage | None:
+    if image is None:
+        return None
+    return PlacedImage(src=image.src, alt=image.alt, caption=image.caption, credit=image.credit)
+
+
+def article_views(newsletter: Newsletter) -> list[ArticleView]:
+    return [
+        ArticleView(
+            id=f"article-{index}",
+            number=index,
+            article=article,
+            body_html=md.render(article.body, Path(base)),
+            image=_image(article.image),
+        )
+        for index, (article, base) in enumerate(
+            zip(newsletter.issue.articles, newsletter.article_bases, strict=True), start=1
+        )
+    ]
+
+
+def render_html(newsletter: Newsletter, layout: Layout) -> str:
+    """The whole issue as one HTML string, ready for WeasyPrint."""
+    publication, issue = newsletter.publication, newsletter.issue
+    template = environment(layout.search_path).get_template(ENTRY_TEMPLATE)
+    return template.render(
+        publication=publication,
+        issue=issue,
+        articles=article_views(newsletter),
+        about_html=md.render(publication.about.body, Path(newsletter.publication_file).parent),
+        layout=layout,
+        fonts=font_faces(),
+        page_size=PAGE_SIZES[publication.page_size.value],
+        title=newsletter.title,
+        issue_timestamp=f"{issue.date}-01T00:00:00Z",
+        version=__version__,
+    )

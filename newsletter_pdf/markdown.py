@@ -1,0 +1,59 @@
+"""Markdown -> safe HTML: raw HTML is shown as text, never interpreted."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+# Article titles are <h2>; a body's own headings sit below them.
+TOP_BODY_HEADING = 3
+
+
+@functools.cache
+def _parser() -> MarkdownIt:
+    # html=False: "<script>" in a contributor's text is escaped and printed, not run.
+    parser = MarkdownIt("commonmark", {"html": False, "typographer": True, "linkify": False})
+    parser.enable(["replacements", "smartquotes", "strikethrough", "table"])
+    return parser
+
+
+def _tokens(text: str) -> list[Token]:
+    return _parser().parse(text or "")
+
+
+def _walk(tokens: list[Token]):
+    for token in tokens:
+        yield token
+        if token.children:
+            yield from _walk(token.children)
+
+
+def image_sources(text: str) -> list[str]:
+    """The src of every image written in Markdown (for checks before rendering)."""
+    return [t.attrGet("src") or "" for t in _walk(_tokens(text)) if t.type == "image"]
+
+
+def render(text: str, base: Path | None = None) -> str:
+    """Render Markdown to HTML; relative image paths resolve against base."""
+    tokens = _tokens(text)
+    for token in _walk(tokens):
+        if token.type in ("heading_open", "heading_close"):
+            level = max(TOP_BODY_HEADING, int(token.tag[1]) + 1)
+            token.tag = f"h{min(level, 6)}"
+        elif token.type == "image" and base is not None:
+            src = token.attrGet("src") or ""
+            if src and "://" not in src and not src.startswith(("/", "data:")):
+                token.attrSet("src", (base / src).absolute().as_uri())
+        elif token.type == "link_open":
+            href = token.attrGet("href") or ""
+            if href.startswith(("http://", "https://")):
+                token.attrSet("class", "external")
+    return _parser().renderer.render(tokens, _parser().options, {})
+
+
+def render_inline(text: str) -> str:
+    """Render one line of Markdown (emphasis, links) without a wrapping paragraph."""
+    return _parser().renderInline(text or "")

@@ -1,0 +1,38 @@
+"""Where the bundled data lives: layouts/, fonts/ and the package's own data files."""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from pathlib import Path
+
+_PACKAGE = "newsletter_pdf"
+
+
+def data_file(name: str) -> Path:
+    """A data file shipped inside the package (e.g. messages.yaml)."""
+    return Path(str(resources.files(_PACKAGE) / name))
+
+
+@functools.cache
+def bundled_dir(name: str) -> Path:
+    """layouts/ or fonts/: inside the installed package, else at the top of the source tree.
+
+    A wheel carries them as package data (newsletter_pdf/layouts); a checkout or an
+    editable install keeps them at the top level, beside the package.
+    """
+    packaged = Path(str(resources.files(_PACKAGE))) / name
+    if packaged.is_dir():
+        return packaged
+    top_level = Path(__file__).resolve().parent.parent / name
+    if top_level.is_dir():
+        return top_level
+    raise FileNotFoundError(f"newsletter-pdf is installed without its {name}/ folder")
+
+
+def layouts_dir() -> Path:
+    return bundled_dir("layouts")
+
+
+def fonts_dir() -> Path:
+    return bundled_dir("fonts")
