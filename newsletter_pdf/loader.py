@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,9 +12,11 @@ from typing import Any, Iterable, get_args
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from . import markdown as md
+from .layouts import available
 from .errors import Location, Problem, UserError, ValidationProblems
 from .models import Article, ArticleFile, Image, Issue, Newsletter, Publication
 from .resources import data_file
@@ -69,10 +72,23 @@ def read_text(path: Path, problems: list[Problem]) -> str | None:
     return text.removeprefix("\ufeff").replace("\r\n", "\n")
 
 
+class _Constructor(RoundTripConstructor):
+    """Dates stay text, so that the models parse them and a bad one gets a located message."""
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", lambda self, node: self.construct_scalar(node))
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
+    return yaml
+
+
 def parse_yaml(text: str, path: Path, problems: list[Problem], line_offset: int = 0) -> Source | None:
     """Parse YAML keeping positions; a syntax error becomes a located problem."""
     try:
-        data = YAML(typ="rt").load(text)
+        data = _yaml().load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         reason = (exc.problem or exc.context or "syntax error").strip()
@@ -200,7 +216,7 @@ def problems_from(exc: ValidationError, model: type[BaseModel], locator: Locator
         names = [p for p in parts if isinstance(p, str)]
         name = names[-1] if names else "this file"
         ctx = dict(error.get("ctx") or {})
-        did_you_mean = ""
+        did_you_mean = ". Remove it, or check its spelling."
         if kind == "extra_forbidden":
             parent = _model_at(model, loc[:-1])
             close = difflib.get_close_matches(name, list(parent.model_fields), n=1, cutoff=0.6) if parent else []
@@ -219,7 +235,7 @@ def problems_from(exc: ValidationError, model: type[BaseModel], locator: Locator
         if key in seen:  # a union reports one error per member: keep the first
             continue
         seen.add(key)
-        found.append(Problem(location, message[0].upper() + message[1:], path, shown))
+        found.append(Problem(location, message, path, shown))
     return found
 
 
@@ -273,6 +289,7 @@ def load(issue_dir: Path | str) -> Newsletter:
     publication = _load_publication(publication_path, problems)
     issue, article_sources, bases = _load_issue(issue_path, problems)
     if problems or publication is None or issue is None:
+        problems.sort(key=lambda p: (str(p.location.file) != str(publication_path), str(p.location.file), p.location.line or 0))
         raise ValidationProblems(problems)
     return Newsletter(
         publication=publication,
@@ -288,11 +305,34 @@ def _load_publication(path: Path, problems: list[Problem]) -> Publication | None
     source = read_yaml(path, problems)
     if source is None:
         return None
+    locator = Locator(source)
     try:
-        return Publication.model_validate(source.data)
+        publication = Publication.model_validate(source.data)
     except ValidationError as exc:
-        problems.extend(problems_from(exc, Publication, Locator(source)))
+        problems.extend(problems_from(exc, Publication, locator))
         return None
+    names = available()
+    if publication.layout not in names:
+        location, _ = locator.locate(("layout",))
+        problems.append(
+            Problem(
+                location,
+                say("unknown_layout", value=show(publication.layout), available=", ".join(names)),
+                "layout",
+                show(publication.layout),
+            )
+        )
+    if publication.layout_dir and not (path.parent / publication.layout_dir).is_dir():
+        location, _ = locator.locate(("layout_dir",))
+        problems.append(
+            Problem(
+                location,
+                say("missing_file", path=publication.layout_dir, tried=path.parent / publication.layout_dir),
+                "layout_dir",
+                show(publication.layout_dir),
+            )
+        )
+    return publication
 
 
 def _load_issue(path: Path, problems: list[Problem]) -> tuple[Issue | None, list[str], list[Path]]:
@@ -320,19 +360,14 @@ def _load_issue(path: Path, problems: list[Problem]) -> tuple[Issue | None, list
                 locator.grafts[("articles", index)] = front
                 bases[index] = article_path.parent
                 article_sources.append(str(article_path))
-    failed = [i for i, a in enumerate(raw_articles or []) if a is None]
-    if failed:
-        for index in reversed(failed):
-            del raw_articles[index]
+    failed = {i for i, a in enumerate(raw_articles or []) if a is None}
     try:
         issue = Issue.model_validate(data)
     except ValidationError as exc:
-        if not failed:
-            problems.extend(problems_from(exc, Issue, locator))
-        else:  # indices shifted: report only errors outside the articles list
-            problems.extend(p for p in problems_from(exc, Issue, locator) if not p.field.startswith("articles["))
-        return None, article_sources, []
-    if failed:
+        # Articles whose file could not be read are reported already.
+        problems.extend(
+            p for p in problems_from(exc, Issue, locator) if not any(p.field.startswith(f"articles[{i}]") for i in failed)
+        )
         return None, article_sources, []
     articles = [
         _check_article(article, index, bases[index], folder, locator, problems)
@@ -404,7 +439,7 @@ def _check_image(src: str, base: Path, folder: Path, loc: tuple, locator: Locato
     if "://" in src or src.startswith("//"):
         problems.append(Problem(location, say("remote_image", value=show(src)), where, show(src)))
         return None
-    path = (base / src).absolute()
+    path = Path(os.path.normpath((base / src).absolute()))
     if not _inside(path, folder):
         problems.append(Problem(location, say("outside_issue", path=src, folder=folder), where, show(src)))
         return None

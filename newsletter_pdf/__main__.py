@@ -1,0 +1,5 @@
+"""python -m newsletter_pdf"""
+
+from .cli import main
+
+main()

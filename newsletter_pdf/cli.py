@@ -1,0 +1,92 @@
+"""The command line: parse options, call one pipeline function, print what it made."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .console import Reporter, handled
+
+app = typer.Typer(
+    name="newsletter-pdf",
+    help="Typeset a newsletter issue (YAML + Markdown) into print-ready PDF.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+
+Verbose = Annotated[int, typer.Option("--verbose", "-v", count=True, help="Say more about each step.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print only the paths written, and problems.")]
+Debug = Annotated[bool, typer.Option("--debug", help="Show a traceback for internal errors.", hidden=True)]
+
+
+@app.callback()
+def _group() -> None:
+    """Typeset a newsletter issue (YAML + Markdown) into print-ready PDF."""
+
+
+def _reporter(quiet: bool, verbose: int) -> Reporter:
+    return Reporter(0 if quiet else 1 + verbose)
+
+
+@app.command()
+def build(
+    issue_dir: Annotated[Path, typer.Argument(help="The issue folder, holding issue.yaml.", show_default=False)],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the PDF into.")] = Path("out"),
+    layout: Annotated[Optional[str], typer.Option("--layout", help="Layout to use instead of the publication's.")] = None,
+    html: Annotated[bool, typer.Option("--html", help="Also write the typeset HTML beside the PDF.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Treat WeasyPrint's warnings as errors.")] = False,
+    quiet: Quiet = False,
+    verbose: Verbose = 0,
+    debug: Debug = False,
+) -> None:
+    """Build one issue into OUT/<publication>-<YYYY-MM>.pdf.
+
+    Example: [bold]newsletter-pdf build issues/2025-11 -o out[/bold]
+    """
+    reporter = _reporter(quiet, verbose)
+    with handled(debug):
+        from .build import build as run_build
+
+        result = run_build(issue_dir, out_dir, layout_name=layout, write_html=html, strict=strict, progress=reporter.step)
+        for warning in result.warnings:
+            reporter.warn(f"WeasyPrint: {warning}")
+        if result.html:
+            reporter.result(str(result.html))
+        reporter.result(str(result.pdf))
+
+
+@app.command()
+def schema(
+    out_dir: Annotated[Path, typer.Argument(help="Folder for the schema files.")] = Path("schema"),
+    quiet: Quiet = False,
+) -> None:
+    """Write the JSON Schemas of newsletter.yaml, issue.yaml and article front matter.
+
+    Editors that read `# yaml-language-server: $schema=...` then complete and check as you type.
+    Example: [bold]newsletter-pdf schema schema/[/bold]
+    """
+    with handled():
+        from .schema import write_schemas
+
+        for path in write_schemas(out_dir):
+            _reporter(quiet, 0).result(str(path))
+
+
+@app.command("layouts")
+def list_layouts() -> None:
+    """List the layouts, with a line about each.
+
+    Example: [bold]newsletter-pdf layouts[/bold]
+    """
+    with handled():
+        from .layouts import available, load_layout
+
+        for name in available():
+            Reporter().result(f"{name:<14} {load_layout(name).description}")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,88 @@
+"""Shared fixtures: the sample issue is built once per session, and WeasyPrint must stay silent."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_ISSUE = ROOT / "issues" / "2025-11"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "weasyprint_may_warn: the test expects WeasyPrint to log warnings")
+
+
+class _WeasyPrintLog(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def weasyprint_stays_silent(request):
+    """Every test fails if WeasyPrint logs a warning or an error (it rarely raises)."""
+    handler = _WeasyPrintLog()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    yield handler.records
+    logger.removeHandler(handler)
+    if handler.records and not request.node.get_closest_marker("weasyprint_may_warn"):
+        messages = "\n".join(r.getMessage() for r in handler.records)
+        pytest.fail(f"WeasyPrint logged:\n{messages}")
+
+
+@pytest.fixture(scope="session")
+def sample_copy(tmp_path_factory) -> Path:
+    """A private copy of issues/ that tests may not modify (use `editable_issue` to change files)."""
+    target = tmp_path_factory.mktemp("sample") / "issues"
+    shutil.copytree(ROOT / "issues", target)
+    return target / "2025-11"
+
+
+@pytest.fixture
+def editable_issue(tmp_path) -> Path:
+    """A fresh copy of the sample issue that a test may break."""
+    target = tmp_path / "issues"
+    shutil.copytree(ROOT / "issues", target)
+    return target / "2025-11"
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory):
+    """The sample issue, built once for the whole session (with its HTML)."""
+    from newsletter_pdf.build import build
+
+    logger = logging.getLogger("weasyprint")
+    handler = _WeasyPrintLog()
+    logger.addHandler(handler)
+    try:
+        result = build(SAMPLE_ISSUE, tmp_path_factory.mktemp("sample-out"), write_html=True)
+    finally:
+        logger.removeHandler(handler)
+    result.weasyprint_log = [r.getMessage() for r in handler.records]
+    return result
+
+
+@pytest.fixture(scope="session")
+def stress_build(tmp_path_factory):
+    """A generated 25-article issue (mixed lengths, images, long words and URLs, several scripts)."""
+    from newsletter_pdf.build import build
+    from stress_issue import write_stress_issue
+
+    issue = write_stress_issue(tmp_path_factory.mktemp("stress"))
+    logger = logging.getLogger("weasyprint")
+    handler = _WeasyPrintLog()
+    logger.addHandler(handler)
+    try:
+        result = build(issue, tmp_path_factory.mktemp("stress-out"))
+    finally:
+        logger.removeHandler(handler)
+    result.weasyprint_log = [r.getMessage() for r in handler.records]
+    return result
