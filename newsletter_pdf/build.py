@@ -1,21 +1,27 @@
-"""The pipeline: one issue folder -> validated models -> HTML -> laid-out pages -> PDF files."""
+"""The pipeline: one issue folder -> validated models -> HTML -> laid-out pages -> PDF outputs."""
 
 from __future__ import annotations
 
+import hashlib
+import io
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from . import layouts as layouts_mod
+from . import outputs, preflight
 from .errors import UserError
 from .files import write_atomically
-from .html import render_html
+from .html import render_html, render_print_css
 from .loader import load
 from .models import Newsletter
+from .preflight import DEFAULT_EMAIL_BUDGET
 from .resources import fonts_dir
 
 Progress = Callable[[str], None]
+BLEED = "3mm"
 
 
 def _quiet(_: str) -> None:
@@ -29,43 +35,62 @@ class Step:
 
 
 @dataclass
+class Output:
+    """One PDF written: which profile, where, and what preflight found."""
+
+    profile: outputs.Profile
+    path: Path
+    pages: int
+    size: int
+    warnings: list[str] = field(default_factory=list)
+    checksum: Path | None = None
+    report: dict | None = None
+
+
+@dataclass
 class BuildResult:
     """What a build produced, for the CLI, the tests and the benchmark."""
 
     newsletter: Newsletter
-    pdf: Path
+    outputs: list[Output]
     html: Path | None
-    pages: int
-    warnings: list[str] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
 
+    @property
+    def warnings(self) -> list[str]:
+        return [w for o in self.outputs for w in o.warnings]
 
-class _Timer:
-    def __init__(self, steps: list[Step], progress: Progress):
-        self.steps, self.progress = steps, progress
+    @property
+    def main(self) -> Output:
+        """The screen edition (email) when it was made, else the first output."""
+        return next((o for o in self.outputs if o.profile.name == "email"), self.outputs[0])
 
-    def __call__(self, name: str):
-        timer = self
+    @property
+    def pdf(self) -> Path:
+        return self.main.path
 
-        class _Span:
-            def __enter__(self):
-                self.start = time.perf_counter()
-                return self
+    @property
+    def pages(self) -> int:
+        return self.main.pages
 
-            def __exit__(self, *exc):
-                if exc[0] is None:
-                    seconds = time.perf_counter() - self.start
-                    timer.steps.append(Step(name, seconds))
-                    timer.progress(f"{name} ({seconds:.2f} s)")
-
-        return _Span()
-
-
-def output_name(newsletter: Newsletter, suffix: str = "") -> str:
-    return f"{newsletter.slug}-{newsletter.issue.date}{suffix}.pdf"
+    def output(self, name: str) -> Output:
+        return next(o for o in self.outputs if o.profile.name == name)
 
 
-def prepare(issue_dir: Path, layout_name: str | None = None) -> tuple[Newsletter, layouts_mod.Layout, str]:
+@contextmanager
+def _timed(steps: list[Step], progress: Progress, name: str):
+    start = time.perf_counter()
+    yield
+    seconds = time.perf_counter() - start
+    steps.append(Step(name, seconds))
+    progress(f"{name} ({seconds:.2f} s)")
+
+
+def output_path(out_dir: Path, newsletter: Newsletter, profile: outputs.Profile) -> Path:
+    return out_dir / f"{newsletter.slug}-{newsletter.issue.date}{profile.suffix}.pdf"
+
+
+def prepare(issue_dir: Path | str, layout_name: str | None = None) -> tuple[Newsletter, layouts_mod.Layout, str]:
     """Load and validate the issue, pick its layout and produce the HTML (no WeasyPrint needed)."""
     newsletter = load(issue_dir)
     publication = newsletter.publication
@@ -85,34 +110,134 @@ def build(
     issue_dir: Path | str,
     out_dir: Path | str = "out",
     *,
+    profiles: list[str] | tuple[str, ...] | None = None,
     layout_name: str | None = None,
     write_html: bool = False,
     strict: bool = False,
+    force: bool = False,
+    email_budget: int = DEFAULT_EMAIL_BUDGET,
     progress: Progress = _quiet,
 ) -> BuildResult:
-    """Build one issue into OUT_DIR/<slug>-<YYYY-MM>.pdf and return what was made."""
+    """Build one issue into its outputs (print, email, archive by default) and return what was made."""
     from . import pdf  # WeasyPrint is imported only by commands that typeset.
 
     issue_dir, out_dir = Path(issue_dir), Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise UserError(f"{out_dir} exists and is not a folder; choose another output folder with -o.")
+    chosen = outputs.select(profiles)
     steps: list[Step] = []
-    timed = _Timer(steps, progress)
 
-    with timed("Loaded and checked the issue files"):
+    with _timed(steps, progress, "Loaded and checked the issue files"):
         newsletter, layout, html = prepare(issue_dir, layout_name)
-    with timed("Typeset the pages"):
-        rendered = pdf.render(html, Path(newsletter.issue_dir), allowed_roots(newsletter, layout))
-    if rendered.refused:
-        listing = "\n  ".join(rendered.refused)
-        raise UserError(f"the layout asked for files outside the allowed folders; nothing was written:\n  {listing}")
-    warnings = list(rendered.warnings)
-    if strict and warnings:
-        raise UserError("WeasyPrint warned (--strict); nothing was written:\n  " + "\n  ".join(warnings))
-    target = out_dir / output_name(newsletter)
+    roots = allowed_roots(newsletter, layout)
+
+    # One layout pass per distinct pass name: email and archive share the screen pass.
+    passes: dict[str, pdf.Rendered] = {}
+    for profile in chosen:
+        if profile.layout_pass in passes:
+            continue
+        extra_css, extra_roots = [], []
+        if profile.layout_pass == "print":
+            icc = outputs.cmyk_profile()
+            extra_css.append(render_print_css(layout, icc.as_uri(), BLEED))
+            extra_roots.append(icc.parent)
+        with _timed(steps, progress, f"Typeset the {profile.layout_pass} pages"):
+            rendered = pdf.render(
+                html, Path(newsletter.issue_dir), roots + extra_roots, extra_css=extra_css, **profile.render_options
+            )
+        if rendered.refused:
+            listing = "\n  ".join(rendered.refused)
+            raise UserError(f"the layout asked for files outside the allowed folders; nothing was written:\n  {listing}")
+        if strict and rendered.warnings:
+            raise UserError("WeasyPrint warned (--strict); nothing was written:\n  " + "\n  ".join(rendered.warnings))
+        passes[profile.layout_pass] = rendered
+
+    # Write everything to memory first, so a refused archive overwrite leaves no output half-done.
+    written: list[tuple[outputs.Profile, Path, bytes, list[str]]] = []
+    for profile in chosen:
+        rendered = passes[profile.layout_pass]
+        target = output_path(out_dir, newsletter, profile)
+        with _timed(steps, progress, f"Made the {profile.name} PDF ({rendered.page_count} pages)"):
+            data, warnings = pdf.to_bytes(rendered, **_write_options(profile, newsletter))
+        if strict and warnings:
+            raise UserError("WeasyPrint warned (--strict); nothing was written:\n  " + "\n  ".join(warnings))
+        if profile.name == "archive" and target.exists() and not force and target.read_bytes() != data:
+            raise UserError(
+                f"{target} already exists with different bytes. An archive copy is never replaced silently: "
+                "move it away, or pass --force to replace it. Nothing was written."
+            )
+        written.append((profile, target, data, rendered.warnings + warnings))
+
+    results = []
     html_path = None
     if write_html:
-        html_path = write_atomically(target.with_suffix(".html"), html)
-    with timed(f"Wrote {target} ({rendered.page_count} pages)"):
-        warnings += pdf.write(rendered, target)
-    return BuildResult(newsletter, target, html_path, rendered.page_count, warnings, steps)
+        html_path = write_atomically(out_dir / f"{newsletter.slug}-{newsletter.issue.date}.html", html)
+    for profile, target, data, warnings in written:
+        write_atomically(target, data)
+        checksum = None
+        if profile.name == "archive":
+            checksum = write_atomically(
+                target.with_name(target.name + ".sha256"), f"{hashlib.sha256(data).hexdigest()}  {target.name}\n"
+            )
+        progress(f"Wrote {target} ({len(data) / 1e6:.2f} MB)")
+        rendered = passes[profile.layout_pass]
+        report = preflight.check(
+            profile.name, target, rendered.page_count, rendered, profile.write_options.get("dpi"), warnings, email_budget
+        )
+        results.append(Output(profile, target, rendered.page_count, len(data), warnings, checksum, report))
+    return BuildResult(newsletter, results, html_path, steps)
+
+
+def _write_options(profile: outputs.Profile, newsletter: Newsletter) -> dict:
+    options = dict(profile.write_options)
+    if profile.name == "archive":
+        options["attachments"] = _source_attachments(newsletter)
+        options["xmp_extra"] = [_issue_xmp(newsletter)]
+    return options
+
+
+def _source_attachments(newsletter: Newsletter) -> list:
+    """The files the issue was made from, dated by the issue, so that the bytes are reproducible."""
+    import datetime as dt
+
+    import weasyprint
+
+    base = Path(newsletter.publication_file).parent
+    stamp = dt.datetime(newsletter.issue.year, newsletter.issue.month, 1, tzinfo=dt.timezone.utc)
+    attachments = []
+    for name in newsletter.source_files:
+        path = Path(name)
+        try:
+            label = path.relative_to(base).as_posix()
+        except ValueError:
+            label = path.name
+        attachments.append(
+            weasyprint.Attachment(
+                file_obj=io.BytesIO(path.read_bytes()),
+                name=label,
+                description=f"Source of this issue: {label}",
+                created=stamp,
+                modified=stamp,
+                relationship="Source",
+            )
+        )
+    return attachments
+
+
+def _issue_xmp(newsletter: Newsletter) -> bytes:
+    """PRISM (the periodicals' XMP vocabulary): publication, volume, number, cover date, language."""
+    from xml.sax.saxutils import escape
+
+    issue, publication = newsletter.issue, newsletter.publication
+    return (
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:prism="http://prismstandard.org/namespaces/basic/2.0/"'
+        ' xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f"<prism:publicationName>{escape(publication.name)}</prism:publicationName>"
+        f"<prism:volume>{issue.volume}</prism:volume>"
+        f"<prism:number>{issue.number}</prism:number>"
+        f"<prism:coverDate>{issue.date}</prism:coverDate>"
+        f"<prism:coverDisplayDate>{escape(issue.month_name)}</prism:coverDisplayDate>"
+        f"<dc:language><rdf:Bag><rdf:li>{escape(publication.language)}</rdf:li></rdf:Bag></dc:language>"
+        "</rdf:Description></rdf:RDF>"
+    ).encode("utf-8")

@@ -34,28 +34,51 @@ def _reporter(quiet: bool, verbose: int) -> Reporter:
 @app.command()
 def build(
     issue_dir: Annotated[Path, typer.Argument(help="The issue folder, holding issue.yaml.", show_default=False)],
-    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the PDF into.")] = Path("out"),
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the PDFs into.")] = Path("out"),
+    profile: Annotated[
+        Optional[list[str]],
+        typer.Option("--profile", "-p", help="print, email or archive; repeat for several. Default: all three."),
+    ] = None,
     layout: Annotated[Optional[str], typer.Option("--layout", help="Layout to use instead of the publication's.")] = None,
-    html: Annotated[bool, typer.Option("--html", help="Also write the typeset HTML beside the PDF.")] = False,
+    html: Annotated[bool, typer.Option("--html", help="Also write the typeset HTML beside the PDFs.")] = False,
+    report: Annotated[Optional[Path], typer.Option("--report", help="Write the preflight report as JSON.")] = None,
+    email_budget: Annotated[
+        float, typer.Option("--email-budget", help="Warn when the email PDF is larger than this many MB.")
+    ] = 8.0,
+    force: Annotated[bool, typer.Option("--force", help="Replace an archive PDF that differs from the new one.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Treat WeasyPrint's warnings as errors.")] = False,
     quiet: Quiet = False,
     verbose: Verbose = 0,
     debug: Debug = False,
 ) -> None:
-    """Build one issue into OUT/<publication>-<YYYY-MM>.pdf.
+    """Build an issue into OUT/<publication>-<YYYY-MM>-{print,email,archive}.pdf, with a preflight report.
 
-    Example: [bold]newsletter-pdf build issues/2025-11 -o out[/bold]
+    Example: [bold]newsletter-pdf build issues/2025-11 -o out --profile email[/bold]
     """
     reporter = _reporter(quiet, verbose)
     with handled(debug):
         from .build import build as run_build
+        from .console import show_preflight, write_report
 
-        result = run_build(issue_dir, out_dir, layout_name=layout, write_html=html, strict=strict, progress=reporter.step)
-        for warning in result.warnings:
-            reporter.warn(f"WeasyPrint: {warning}")
+        result = run_build(
+            issue_dir,
+            out_dir,
+            profiles=profile,
+            layout_name=layout,
+            write_html=html,
+            strict=strict,
+            force=force,
+            email_budget=int(email_budget * 1_000_000),
+            progress=reporter.step,
+        )
+        show_preflight(result, reporter)
+        if report:
+            write_report(result, report)
+            reporter.step(f"Wrote the preflight report to {report}")
         if result.html:
             reporter.result(str(result.html))
-        reporter.result(str(result.pdf))
+        for output in result.outputs:
+            reporter.result(str(output.path))
 
 
 @app.command()

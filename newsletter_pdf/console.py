@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from pathlib import Path
 import traceback
 from contextlib import contextmanager
 from typing import Iterator
@@ -91,3 +93,33 @@ def handled(debug: bool = False) -> Iterator[None]:
             markup=False,
         )
         sys.exit(EXIT_INTERNAL)
+
+
+def show_preflight(result, reporter: Reporter) -> None:
+    """One short table of what each output is, then its warnings."""
+    if reporter.verbosity >= 1:
+        table = Table(title="Preflight", title_justify="left", header_style="bold", pad_edge=False)
+        for column in ("Output", "Pages", "Size", "Variant", "Fonts embedded", "Images (effective dpi)"):
+            table.add_column(column)
+        for output in result.outputs:
+            r = output.report
+            images = ", ".join(f"{Path(i.file).name} {i.dpi:.0f}" for i in r.images) or "none"
+            table.add_row(
+                r.profile, str(r.pages), f"{r.size / 1e6:.2f} MB", r.variant, "yes" if r.fonts_embedded else "NO", images
+            )
+        out.print(table)
+    for output in result.outputs:
+        for warning in output.report.warnings:
+            reporter.warn(f"{output.profile.name}: {warning}")
+
+
+def write_report(result, path: Path) -> None:
+    from .files import write_atomically
+
+    data = {
+        "issue": result.newsletter.issue_dir,
+        "title": result.newsletter.title,
+        "outputs": [o.report.as_dict() for o in result.outputs],
+        "steps": [{"name": s.name, "seconds": round(s.seconds, 3)} for s in result.steps],
+    }
+    write_atomically(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")

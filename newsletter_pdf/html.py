@@ -137,3 +137,9 @@ def render_html(newsletter: Newsletter, layout: Layout) -> str:
         issue_timestamp=f"{issue.date}-01T00:00:00Z",
         version=__version__,
     )
+
+
+def render_print_css(layout: Layout, cmyk_profile_uri: str, bleed: str) -> str:
+    """The stylesheet added to the print pass: bleed, crop marks, CMYK output intent."""
+    template = environment(layout.search_path).get_template("print.css.j2")
+    return template.render(layout=layout, cmyk_profile_uri=cmyk_profile_uri, bleed=bleed)

@@ -49,7 +49,8 @@ def render(text: str, base: Path | None = None) -> str:
                 token.attrSet("src", (base / src).absolute().as_uri())
         elif token.type == "link_open":
             href = token.attrGet("href") or ""
-            if href.startswith(("http://", "https://")):
+            # Paper has no links: print output shows the address after the words.
+            if href.startswith(("http://", "https://")) and token.markup != "autolink":
                 token.attrSet("class", "external")
     return _parser().renderer.render(tokens, _parser().options, {})
 

@@ -12,7 +12,6 @@ from urllib.parse import unquote, urlsplit
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
-from .files import atomic_writer
 
 LOGGER = logging.getLogger(__name__)
 
@@ -54,6 +53,37 @@ class Rendered:
     def page_count(self) -> int:
         return len(self.document.pages)
 
+    def placed_images(self):
+        """(image, width_pt, height_pt, page, source path) for every raster image drawn on the pages."""
+        for number, page in enumerate(self.document.pages, start=1):
+            for box in page._page_box.descendants():
+                image = getattr(box, "replacement", None)
+                if image is not None and hasattr(image, "width") and hasattr(image, "_dpi"):
+                    src = box.element.get("src", "") if box.element is not None else ""
+                    path = unquote(urlsplit(src).path) if src.startswith("file:") else src
+                    yield image, box.width * 0.75, box.height * 0.75, number, path  # CSS px -> pt
+
+
+@contextmanager
+def _image_resolution(rendered: Rendered, dpi: int | None):
+    """Downsample images to dpi for one write of a shared layout.
+
+    WeasyPrint reads the `dpi` option when it loads images during layout, but applies it
+    when it draws them; setting it per write lets email (150 dpi) and archive (full
+    resolution) share one layout pass. Relies on RasterImage._dpi (WeasyPrint 70). Downsampling
+    also replaces the image's data with the smaller copy, so the data is restored afterwards,
+    or the next output written from the same layout would get the small image too.
+    """
+    images = list({id(image): image for image, *_ in rendered.placed_images()}.values())
+    saved = [(image._dpi, image.image_data) for image in images]
+    for image in images:
+        image._dpi = dpi
+    try:
+        yield
+    finally:
+        for image, (old_dpi, old_data) in zip(images, saved):
+            image._dpi, image.image_data = old_dpi, old_data
+
 
 class _Collector(logging.Handler):
     def __init__(self) -> None:
@@ -87,18 +117,34 @@ def font_config() -> FontConfiguration:
     return _FONT_CONFIG
 
 
-def render(html: str, base_url: Path, roots: list[Path], **options) -> Rendered:
-    """Lay out the HTML into pages."""
+def render(html: str, base_url: Path, roots: list[Path], extra_css: list[str] = (), **options) -> Rendered:
+    """Lay out the HTML into pages (extra_css: more stylesheets, e.g. the print pass's bleed)."""
     fetcher = SandboxFetcher(roots)
+    color_profiles: dict = {}  # filled by @color-profile rules, read when writing the output intent
     with captured_warnings() as warnings:
+        stylesheets = [
+            weasyprint.CSS(string=css, url_fetcher=fetcher, font_config=font_config(), color_profiles=color_profiles)
+            for css in extra_css
+        ]
         document = weasyprint.HTML(string=html, base_url=str(base_url) + os.sep, url_fetcher=fetcher).render(
-            font_config=font_config(), **options
+            font_config=font_config(), stylesheets=stylesheets, color_profiles=color_profiles, **options
         )
     return Rendered(document, warnings, fetcher.refused)
 
 
-def write(rendered: Rendered, target: Path, **options) -> list[str]:
-    """Write the PDF atomically; returns WeasyPrint's warnings from writing."""
-    with atomic_writer(target) as stream, captured_warnings() as warnings:
-        rendered.document.write_pdf(stream, **options)
-    return warnings
+def to_bytes(
+    rendered: Rendered, xmp_extra: list[bytes] = (), dpi: int | None = None, **options
+) -> tuple[bytes, list[str]]:
+    """The PDF as bytes, and WeasyPrint's warnings while writing it.
+
+    xmp_extra and dpi apply to this output only (the laid-out document is shared between outputs).
+    """
+    metadata = rendered.document.metadata
+    saved = list(metadata.xmp_metadata)
+    metadata.xmp_metadata.extend(xmp_extra)
+    try:
+        with captured_warnings() as warnings, _image_resolution(rendered, dpi):
+            data = rendered.document.write_pdf(**options)
+    finally:
+        metadata.xmp_metadata[:] = saved
+    return data, warnings

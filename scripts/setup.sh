@@ -10,7 +10,7 @@ if [[ "${1:-}" == "--test" ]]; then extras="[test]"; fi
 
 # WeasyPrint needs Pango; libharfbuzz-subset0 makes font subsetting about 2.5x faster and
 # the output reproducible. Install them where we can (root with apt); otherwise say so.
-system_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+system_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libgs-common)
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
   for package in "${system_packages[@]}"; do

@@ -1,0 +1,147 @@
+"""Checks of a written PDF (variant, fonts, images, size), gathered into a report per output."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+PRINT_MIN_DPI = 300
+DEFAULT_EMAIL_BUDGET = 8_000_000  # bytes: Base64 adds a third, and many mail servers cap at 10 MB
+
+
+@dataclass
+class ImageUse:
+    """An image as placed on a page, with its effective resolution there."""
+
+    file: str
+    page: int
+    pixels: tuple[int, int]
+    placed_mm: tuple[float, float]
+    dpi: float
+
+
+@dataclass
+class Report:
+    """What preflight found in one output."""
+
+    profile: str
+    path: str
+    pages: int
+    size: int
+    variant: str
+    fonts_embedded: bool
+    fonts: list[str]
+    images: list[ImageUse] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def variant_of(pdf_path: Path) -> str:
+    """The PDF variant claimed in the XMP metadata (PDF/A-3B, PDF/UA-1, PDF/X-4) or plain PDF."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(pdf_path)
+    xmp = reader.trailer["/Root"].get("/Metadata")
+    text = xmp.get_object().get_data().decode("utf-8", "replace") if xmp is not None else ""
+    found = []
+    a_part = re.search(r"pdfaid:part(?:>|=\")(\d)", text)
+    if a_part:
+        conformance = re.search(r"pdfaid:conformance(?:>|=\")([A-Za-z])", text)
+        found.append(f"PDF/A-{a_part.group(1)}{conformance.group(1).lower() if conformance else ''}")
+    ua_part = re.search(r"pdfuaid:part(?:>|=\")(\d)", text)
+    if ua_part:
+        found.append(f"PDF/UA-{ua_part.group(1)}")
+    x_version = re.search(r"GTS_PDFXVersion>([^<]+)<", text)
+    if x_version:
+        found.append(x_version.group(1))
+    return ", ".join(found) or f"PDF {reader.pdf_header.removeprefix('%PDF-')}"
+
+
+def fonts_of(pdf_path: Path) -> dict[str, bool]:
+    """Every font used on the pages -> whether its program is embedded."""
+    from pypdf import PdfReader
+
+    fonts: dict[str, bool] = {}
+    for page in PdfReader(pdf_path).pages:
+        resources = page.get("/Resources")
+        if resources is None:
+            continue
+        font_dict = resources.get_object().get("/Font")
+        if font_dict is None:
+            continue
+        for ref in font_dict.get_object().values():
+            font = ref.get_object()
+            name = str(font.get("/BaseFont", "?")).lstrip("/")
+            name = name.split("+", 1)[1] if re.match(r"^[A-Z]{6}\+", name) else name
+            descendants = font.get("/DescendantFonts")
+            target = descendants.get_object()[0].get_object() if descendants is not None else font
+            descriptor = target.get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor is not None else {}
+            embedded = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+            fonts[name] = fonts.get(name, True) and embedded
+    return fonts
+
+
+def image_uses(rendered, dpi_cap: int | None = None) -> list[ImageUse]:
+    """Effective resolution of each image at its placed size (capped where the output downsamples)."""
+    uses = []
+    for image, width_pt, height_pt, page, source in rendered.placed_images():
+        if width_pt <= 0 or height_pt <= 0:
+            continue
+        dpi = min(image.width / (width_pt / 72), image.height / (height_pt / 72))
+        if dpi_cap:
+            dpi = min(dpi, dpi_cap)
+        uses.append(
+            ImageUse(
+                file=source,
+                page=page,
+                pixels=(image.width, image.height),
+                placed_mm=(round(width_pt / 72 * 25.4, 1), round(height_pt / 72 * 25.4, 1)),
+                dpi=round(dpi),
+            )
+        )
+    return uses
+
+
+def low_resolution(uses: list[ImageUse], minimum: int = PRINT_MIN_DPI) -> list[str]:
+    return [
+        f"{use.file} prints at {use.dpi:.0f} dpi on page {use.page} (under {minimum}); use a larger original"
+        for use in uses
+        if use.dpi < minimum
+    ]
+
+
+def over_budget(size: int, budget: int) -> list[str]:
+    if size > budget:
+        return [f"{size / 1e6:.1f} MB is over the email budget of {budget / 1e6:.1f} MB"]
+    return []
+
+
+def check(
+    profile: str, pdf_path: Path, pages: int, rendered, dpi_cap: int | None, warnings: list[str], budget: int
+) -> Report:
+    """The preflight report of one written output."""
+    size = pdf_path.stat().st_size
+    fonts = fonts_of(pdf_path)
+    uses = image_uses(rendered, dpi_cap)
+    found = list(warnings)
+    if not all(fonts.values()):
+        found += [f"font {name} is not embedded" for name, ok in fonts.items() if not ok]
+    if profile == "print":
+        found += low_resolution(uses)
+    if profile == "email":
+        found += over_budget(size, budget)
+    return Report(
+        profile=profile,
+        path=str(pdf_path),
+        pages=pages,
+        size=size,
+        variant=variant_of(pdf_path),
+        fonts_embedded=all(fonts.values()),
+        fonts=sorted(fonts),
+        images=uses,
+        warnings=found,
+    )
