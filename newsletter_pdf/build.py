@@ -192,8 +192,18 @@ def _write_options(profile: outputs.Profile, newsletter: Newsletter) -> dict:
     options = dict(profile.write_options)
     if profile.name == "archive":
         options["attachments"] = _source_attachments(newsletter)
+        options["finisher"] = _one_af_entry_per_file
         options["xmp_extra"] = [_issue_xmp(newsletter)]
     return options
+
+
+def _one_af_entry_per_file(document, pdf) -> None:
+    """WeasyPrint 70 lists each PDF/A-3 attachment twice in the catalog's /AF array."""
+    associated = pdf.catalog.get("AF")
+    if associated:
+        unique = list(dict.fromkeys(associated))
+        associated.clear()
+        associated.extend(unique)
 
 
 def _source_attachments(newsletter: Newsletter) -> list:
@@ -205,12 +215,10 @@ def _source_attachments(newsletter: Newsletter) -> list:
     base = Path(newsletter.publication_file).parent
     stamp = dt.datetime(newsletter.issue.year, newsletter.issue.month, 1, tzinfo=dt.timezone.utc)
     attachments = []
-    for name in newsletter.source_files:
+    # Sorted by name: the PDF's name tree of embedded files must be in key order.
+    for name in sorted(newsletter.source_files, key=lambda n: _attachment_label(Path(n), base)):
         path = Path(name)
-        try:
-            label = path.relative_to(base).as_posix()
-        except ValueError:
-            label = path.name
+        label = _attachment_label(path, base)
         attachments.append(
             weasyprint.Attachment(
                 file_obj=io.BytesIO(path.read_bytes()),
@@ -222,6 +230,13 @@ def _source_attachments(newsletter: Newsletter) -> list:
             )
         )
     return attachments
+
+
+def _attachment_label(path: Path, base: Path) -> str:
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return path.name
 
 
 def _issue_xmp(newsletter: Newsletter) -> bytes:

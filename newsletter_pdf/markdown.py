@@ -15,8 +15,8 @@ TOP_BODY_HEADING = 3
 @functools.cache
 def _parser() -> MarkdownIt:
     # html=False: "<script>" in a contributor's text is escaped and printed, not run.
-    parser = MarkdownIt("commonmark", {"html": False, "typographer": True, "linkify": False})
-    parser.enable(["replacements", "smartquotes", "strikethrough", "table"])
+    parser = MarkdownIt("commonmark", {"html": False, "typographer": True, "linkify": True})
+    parser.enable(["replacements", "smartquotes", "strikethrough", "table", "linkify"])
     return parser
 
 
@@ -36,9 +36,27 @@ def image_sources(text: str) -> list[str]:
     return [t.attrGet("src") or "" for t in _walk(_tokens(text)) if t.type == "image"]
 
 
+def _link_shows_its_address(token: Token, siblings: list[Token]) -> bool:
+    """True for <https://x>, bare addresses and [https://x](https://x): the words are the URL."""
+    if token.markup in ("autolink", "linkify"):
+        return True
+    index = siblings.index(token)
+    following = siblings[index + 1] if index + 1 < len(siblings) else None
+    href = (token.attrGet("href") or "").rstrip("/")
+    text = (following.content if following is not None and following.type == "text" else "").rstrip("/")
+    return bool(text) and (text == href or href.split("://", 1)[-1] == text.split("://", 1)[-1])
+
+
 def render(text: str, base: Path | None = None) -> str:
     """Render Markdown to HTML; relative image paths resolve against base."""
     tokens = _tokens(text)
+    for block in tokens:
+        for token in block.children or []:
+            if token.type == "link_open":
+                href = token.attrGet("href") or ""
+                # Paper has no links: print output shows the address after the words.
+                if href.startswith(("http://", "https://")) and not _link_shows_its_address(token, block.children):
+                    token.attrSet("class", "external")
     for token in _walk(tokens):
         if token.type in ("heading_open", "heading_close"):
             level = max(TOP_BODY_HEADING, int(token.tag[1]) + 1)
@@ -47,11 +65,6 @@ def render(text: str, base: Path | None = None) -> str:
             src = token.attrGet("src") or ""
             if src and "://" not in src and not src.startswith(("/", "data:")):
                 token.attrSet("src", (base / src).absolute().as_uri())
-        elif token.type == "link_open":
-            href = token.attrGet("href") or ""
-            # Paper has no links: print output shows the address after the words.
-            if href.startswith(("http://", "https://")) and token.markup != "autolink":
-                token.attrSet("class", "external")
     return _parser().renderer.render(tokens, _parser().options, {})
 
 

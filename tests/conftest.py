@@ -81,7 +81,7 @@ def stress_build(tmp_path_factory):
     handler = _WeasyPrintLog()
     logger.addHandler(handler)
     try:
-        result = build(issue, tmp_path_factory.mktemp("stress-out"))
+        result = build(issue, tmp_path_factory.mktemp("stress-out"), profiles=["email"])
     finally:
         logger.removeHandler(handler)
     result.weasyprint_log = [r.getMessage() for r in handler.records]
