@@ -157,7 +157,7 @@ def build(
     for profile in chosen:
         rendered = passes[profile.layout_pass]
         target = output_path(out_dir, newsletter, profile)
-        with _timed(steps, progress, f"Made the {profile.name} PDF ({rendered.page_count} pages)"):
+        with _timed(steps, progress, f"Made the {profile.name} PDF ({_pages(rendered.page_count)})"):
             data, warnings = pdf.to_bytes(rendered, **_write_options(profile, newsletter))
         if strict and warnings:
             raise UserError("WeasyPrint warned (--strict); nothing was written:\n  " + "\n  ".join(warnings))
@@ -256,3 +256,84 @@ def _issue_xmp(newsletter: Newsletter) -> bytes:
         f"<dc:language><rdf:Bag><rdf:li>{escape(publication.language)}</rdf:li></rdf:Bag></dc:language>"
         "</rdf:Description></rdf:RDF>"
     ).encode("utf-8")
+
+
+# --- check: validate and lint without typesetting ----------------------------------
+
+
+@dataclass
+class CheckResult:
+    newsletter: Newsletter
+    layout: layouts_mod.Layout
+    advice: list
+
+
+def check(issue_dir: Path | str, layout_name: str | None = None) -> CheckResult:
+    """Validate an issue and lint its content; WeasyPrint is never imported."""
+    from .lint import lint, locator_for
+
+    newsletter, layout, _ = prepare(issue_dir, layout_name)
+    return CheckResult(newsletter, layout, lint(newsletter, layout, locator_for(newsletter)))
+
+
+# --- batch: several issues in a process pool ------------------------------------------
+
+
+@dataclass
+class BatchItem:
+    """How one issue of a batch went."""
+
+    issue_dir: str
+    ok: bool
+    outputs: list[str] = field(default_factory=list)
+    pages: int = 0
+    seconds: float = 0.0
+    error: str = ""
+
+
+def _build_one(issue_dir: str, out_dir: str, options: dict) -> BatchItem:
+    from .errors import NewsletterError
+
+    start = time.perf_counter()
+    try:
+        result = build(issue_dir, out_dir, **options)
+    except NewsletterError as error:
+        return BatchItem(issue_dir, False, seconds=time.perf_counter() - start, error=str(error))
+    except Exception as error:  # a bug: report it, and let the other issues go on
+        return BatchItem(issue_dir, False, seconds=time.perf_counter() - start,
+                         error=f"internal error: {type(error).__name__}: {error}")
+    return BatchItem(issue_dir, True, [str(o.path) for o in result.outputs], result.pages,
+                     time.perf_counter() - start)
+
+
+def build_many(
+    issue_dirs: list[Path | str],
+    out_dir: Path | str = "out",
+    *,
+    jobs: int = 0,
+    on_done: Callable[[BatchItem], None] = lambda item: None,
+    **options,
+) -> list[BatchItem]:
+    """Build several issues, in a pool of `jobs` processes (0: one per core); one failure stops nothing."""
+    import os
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    jobs = jobs or os.cpu_count() or 1
+    items: dict[str, BatchItem] = {}
+    if jobs == 1 or len(issue_dirs) == 1:
+        for issue_dir in issue_dirs:
+            item = _build_one(str(issue_dir), str(out_dir), options)
+            items[str(issue_dir)] = item
+            on_done(item)
+    else:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(issue_dirs))) as pool:
+            futures = [pool.submit(_build_one, str(d), str(out_dir), options) for d in issue_dirs]
+            for future in as_completed(futures):
+                item = future.result()
+                items[item.issue_dir] = item
+                on_done(item)
+    return [items[str(d)] for d in issue_dirs]
+
+
+def _pages(count: int) -> str:
+    return f"{count} page{'s' if count != 1 else ''}"

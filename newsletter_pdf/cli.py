@@ -33,8 +33,11 @@ def _reporter(quiet: bool, verbose: int) -> Reporter:
 
 @app.command()
 def build(
-    issue_dir: Annotated[Path, typer.Argument(help="The issue folder, holding issue.yaml.", show_default=False)],
+    issue_dirs: Annotated[
+        list[Path], typer.Argument(help="Issue folders (each holding issue.yaml).", show_default=False)
+    ],
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the PDFs into.")] = Path("out"),
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Issues built at once (0: one per core).")] = 0,
     profile: Annotated[
         Optional[list[str]],
         typer.Option("--profile", "-p", help="print, email or archive; repeat for several. Default: all three."),
@@ -51,26 +54,31 @@ def build(
     verbose: Verbose = 0,
     debug: Debug = False,
 ) -> None:
-    """Build an issue into OUT/<publication>-<YYYY-MM>-{print,email,archive}.pdf, with a preflight report.
+    """Build issues into OUT/<publication>-<YYYY-MM>-{print,email,archive}.pdf, with a preflight report.
 
     Example: [bold]newsletter-pdf build issues/2025-11 -o out --profile email[/bold]
+    Several at once: [bold]newsletter-pdf build issues/20* --jobs 2[/bold]
     """
     reporter = _reporter(quiet, verbose)
+    options = dict(
+        profiles=profile,
+        layout_name=layout,
+        write_html=html,
+        strict=strict,
+        force=force,
+        email_budget=int(email_budget * 1_000_000),
+    )
+    if len(issue_dirs) > 1:
+        with handled(debug):
+            from .console import run_batch
+
+            failed = run_batch(issue_dirs, out_dir, jobs, options, reporter)
+        raise typer.Exit(1 if failed else 0)
     with handled(debug):
         from .build import build as run_build
         from .console import show_preflight, write_report
 
-        result = run_build(
-            issue_dir,
-            out_dir,
-            profiles=profile,
-            layout_name=layout,
-            write_html=html,
-            strict=strict,
-            force=force,
-            email_budget=int(email_budget * 1_000_000),
-            progress=reporter.step,
-        )
+        result = run_build(issue_dirs[0], out_dir, progress=reporter.step, **options)
         show_preflight(result, reporter)
         if report:
             write_report(result, report)
@@ -79,6 +87,94 @@ def build(
             reporter.result(str(result.html))
         for output in result.outputs:
             reporter.result(str(output.path))
+
+
+@app.command()
+def check(
+    issue_dir: Annotated[Path, typer.Argument(help="The issue folder, holding issue.yaml.", show_default=False)],
+    layout: Annotated[Optional[str], typer.Option("--layout", help="Layout to check against.")] = None,
+    quiet: Quiet = False,
+    debug: Debug = False,
+) -> None:
+    """Validate an issue without typesetting it, and give advice on its content.
+
+    Example: [bold]newsletter-pdf check issues/2025-11[/bold]
+    """
+    with handled(debug):
+        from .build import check as run_check
+        from .console import show_advice
+
+        result = run_check(issue_dir, layout)
+        show_advice(result, _reporter(quiet, 0))
+
+
+@app.command()
+def new(
+    issues_dir: Annotated[Path, typer.Argument(help="The folder of issue folders.")] = Path("issues"),
+    quiet: Quiet = False,
+    debug: Debug = False,
+) -> None:
+    """Start the next issue: a folder for the month after the latest, numbered on, with a template article.
+
+    Example: [bold]newsletter-pdf new issues[/bold]
+    """
+    with handled(debug):
+        from .scaffold import new_issue
+
+        made = new_issue(issues_dir)
+        reporter = _reporter(quiet, 0)
+        reporter.step(
+            f"Made {made.folder} for {made.date}, volume {made.volume}, number {made.number} "
+            f"(after {made.previous.name}), with one template article."
+        )
+        reporter.result(str(made.issue_file))
+
+
+@app.command()
+def preview(
+    issue_dir: Annotated[Path, typer.Argument(help="The issue folder, holding issue.yaml.", show_default=False)],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the PNG files.")] = Path("out/preview"),
+    dpi: Annotated[int, typer.Option("--dpi", help="Resolution of the page images.")] = 100,
+    quiet: Quiet = False,
+    debug: Debug = False,
+) -> None:
+    """Write PNG pages and a 600 px wide cover thumbnail (page 1) for the distribution email.
+
+    Example: [bold]newsletter-pdf preview issues/2025-11 -o out/preview[/bold]
+    """
+    reporter = _reporter(quiet, 0)
+    with handled(debug):
+        import tempfile
+
+        from .build import build as run_build
+        from .preview import write_preview
+
+        with tempfile.TemporaryDirectory() as scratch:
+            result = run_build(issue_dir, scratch, profiles=["email"], progress=reporter.step)
+            made = write_preview(result.pdf, out_dir, dpi=dpi)
+        for page in made.pages:
+            reporter.result(str(page))
+        reporter.result(str(made.thumbnail))
+
+
+@app.command()
+def watch(
+    issue_dir: Annotated[Path, typer.Argument(help="The issue folder, holding issue.yaml.", show_default=False)],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the PDF into.")] = Path("out"),
+    profile: Annotated[list[str], typer.Option("--profile", "-p", help="Outputs to rebuild.")] = ["email"],
+    quiet: Quiet = False,
+    debug: Debug = False,
+) -> None:
+    """Rebuild on every save of a source, image, layout or font file (Ctrl-C stops).
+
+    The process stays warm, so a rebuild after a small edit is much faster than a cold build.
+    Example: [bold]newsletter-pdf watch issues/2025-11[/bold]
+    """
+    reporter = _reporter(quiet, 0)
+    with handled(debug):
+        from .console import run_watch
+
+        run_watch(issue_dir, out_dir, profile, reporter)
 
 
 @app.command()

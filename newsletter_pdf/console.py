@@ -123,3 +123,74 @@ def write_report(result, path: Path) -> None:
         "steps": [{"name": s.name, "seconds": round(s.seconds, 3)} for s in result.steps],
     }
     write_atomically(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def show_advice(result, reporter: Reporter) -> None:
+    """`check`: the issue is valid; list the advice, if any."""
+    newsletter = result.newsletter
+    articles = len(newsletter.issue.articles)
+    reporter.step(f"{newsletter.title}: valid, {articles} article{'s' if articles != 1 else ''}, layout {result.layout.name}.")
+    for problem in result.advice:
+        err.print("[yellow]advice:[/yellow] ", end="")
+        err.print(str(problem), markup=False)
+    if not result.advice:
+        reporter.step("No advice: the content looks ready.")
+
+
+def run_batch(issue_dirs, out_dir, jobs, options, reporter: Reporter) -> int:
+    """Several issues in a process pool, one progress bar, a summary table; returns how many failed."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .build import build_many
+
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=out, disable=reporter.verbosity < 1,
+    ) as progress:
+        task = progress.add_task("Building issues", total=len(issue_dirs))
+        items = build_many(issue_dirs, out_dir, jobs=jobs, on_done=lambda item: progress.advance(task), **options)
+    table = Table(title="Batch", title_justify="left", header_style="bold", pad_edge=False)
+    for column in ("Issue", "Result", "Pages", "Seconds"):
+        table.add_column(column)
+    for item in items:
+        table.add_row(item.issue_dir, "ok" if item.ok else "[red]failed[/red]", str(item.pages or ""), f"{item.seconds:.1f}")
+    if reporter.verbosity >= 1:
+        out.print(table)
+    for item in items:
+        if item.ok:
+            for path in item.outputs:
+                reporter.result(path)
+        else:
+            err.print(f"[bold red]error:[/bold red] {item.issue_dir}: ", end="")
+            err.print(item.error, markup=False)
+    return sum(not item.ok for item in items)
+
+
+def run_watch(issue_dir: Path, out_dir: Path, profiles: list[str], reporter: Reporter) -> None:
+    """Rebuild on save until Ctrl-C; errors are shown and the next save tries again."""
+    import time as _time
+
+    from .build import build
+    from .watch import Watcher
+
+    def rebuild():
+        start = _time.perf_counter()
+        result = build(issue_dir, out_dir, profiles=profiles)
+        paths = ", ".join(str(o.path) for o in result.outputs)
+        reporter.result(f"rebuilt {paths} ({result.pages} pages) in {_time.perf_counter() - start:.2f} s")
+        return result
+
+    def on_error(error):
+        if isinstance(error, ValidationProblems):
+            show_problems(error)
+        else:
+            err.print("[bold red]error:[/bold red] ", end="")
+            err.print(str(error), markup=False)
+        reporter.step("waiting for the next save")
+
+    watcher = Watcher(Path(issue_dir).absolute(), rebuild, on_error)
+    reporter.step(f"Watching {issue_dir}, the layouts and the fonts; Ctrl-C stops.")
+    try:
+        watcher.run(lambda changes: reporter.step("changed: " + ", ".join(p.name for p in changes)))
+    except KeyboardInterrupt:
+        reporter.step("stopped watching")

@@ -71,6 +71,7 @@ class Layout(_Strict):
     body_size: Length = "10pt"
     leading: Number = "1.35"
     max_image_height: Length = "75mm"
+    contents_line_max: int = Field(40, ge=10, description="Longest line the contents box holds on one line.")
     margins: Margins = Margins()
     fonts: Fonts = Fonts()
     colors: Colors = Colors()

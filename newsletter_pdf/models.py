@@ -96,6 +96,12 @@ class Publication(Strict):
         pattern=_SLUG.pattern,
         description="Short lowercase name used in output file names; derived from the name when absent.",
     )
+    new_volume_each_year: bool = Field(
+        default=True, description="`newsletter-pdf new`: start a new volume with the first issue of a year."
+    )
+    restart_numbers_each_volume: bool = Field(
+        default=False, description="`newsletter-pdf new`: number issues from 1 again in each new volume."
+    )
     about: About = Field(description="The About box printed in every issue.")
     address: Address = Field(description="The address block printed at the end of every issue.")
 

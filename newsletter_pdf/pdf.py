@@ -107,6 +107,13 @@ def captured_warnings():
 
 
 _FONT_CONFIG: FontConfiguration | None = None
+# Decoded images by URL, shared by the layout passes of a build and by watch rebuilds,
+# so a large photo is read and decoded once. Cleared when an image file changes.
+_IMAGE_CACHE: dict = {}
+
+
+def forget_images() -> None:
+    _IMAGE_CACHE.clear()
 
 
 def font_config() -> FontConfiguration:
@@ -127,7 +134,11 @@ def render(html: str, base_url: Path, roots: list[Path], extra_css: list[str] = 
             for css in extra_css
         ]
         document = weasyprint.HTML(string=html, base_url=str(base_url) + os.sep, url_fetcher=fetcher).render(
-            font_config=font_config(), stylesheets=stylesheets, color_profiles=color_profiles, **options
+            font_config=font_config(),
+            stylesheets=stylesheets,
+            color_profiles=color_profiles,
+            cache=_IMAGE_CACHE,
+            **options,
         )
     return Rendered(document, warnings, fetcher.refused)
 
