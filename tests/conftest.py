@@ -12,6 +12,14 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_ISSUE = ROOT / "issues" / "2025-11"
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="Rewrite the golden files (HTML, PNG) from the current output; review the diff before committing.",
+    )
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "weasyprint_may_warn: the test expects WeasyPrint to log warnings")
 
