@@ -14,6 +14,8 @@ from . import layouts as layouts_mod
 from . import outputs, preflight
 from .errors import UserError
 from .files import write_atomically
+from . import __version__
+from .fitting import Fit, FitReport, fit_pages_cached
 from .html import render_html, render_print_css
 from .loader import load
 from .models import Newsletter
@@ -55,6 +57,7 @@ class BuildResult:
     outputs: list[Output]
     html: Path | None
     steps: list[Step] = field(default_factory=list)
+    fits: dict[str, FitReport] = field(default_factory=dict)  # by layout pass, when pages: is set
 
     @property
     def warnings(self) -> list[str]:
@@ -132,6 +135,8 @@ def build(
     roots = allowed_roots(newsletter, layout)
 
     # One layout pass per distinct pass name: email and archive share the screen pass.
+    # With `pages:` set, the first pass also fits the page count; later passes reuse its decision.
+    fits: dict[str, FitReport] = {}
     passes: dict[str, pdf.Rendered] = {}
     for profile in chosen:
         if profile.layout_pass in passes:
@@ -141,16 +146,34 @@ def build(
             icc = outputs.cmyk_profile()
             extra_css.append(render_print_css(layout, icc.as_uri(), BLEED))
             extra_roots.append(icc.parent)
-        with _timed(steps, progress, f"Typeset the {profile.layout_pass} pages"):
-            rendered = pdf.render(
-                html, Path(newsletter.issue_dir), roots + extra_roots, extra_css=extra_css, **profile.render_options
+
+        def render(adjust: Fit | None, extra_css=extra_css, extra_roots=extra_roots, profile=profile) -> pdf.Rendered:
+            page_html = html if adjust is None else render_html(newsletter, layout, fit=adjust)
+            return pdf.render(
+                page_html, Path(newsletter.issue_dir), roots + extra_roots, extra_css=extra_css,
+                **profile.render_options,
             )
+
+        with _timed(steps, progress, f"Typeset the {profile.layout_pass} pages"):
+            if newsletter.issue.pages:
+                # Each pass fits on its own (print prints link addresses, so it holds more text);
+                # an output's bytes then never depend on which other outputs were asked for.
+                key = hashlib.sha256(f"{__version__}|{profile.layout_pass}|{newsletter.issue.pages}|".encode()
+                                     + html.encode()).hexdigest()
+                rendered, report = fit_pages_cached(key, layout, newsletter.issue.pages, render)
+                fits[profile.layout_pass] = report
+                progress(f"Page count ({profile.layout_pass}): {report.message} ({_layouts(report.renders)})")
+            else:
+                rendered = render(None)
         if rendered.refused:
             listing = "\n  ".join(rendered.refused)
             raise UserError(f"the layout asked for files outside the allowed folders; nothing was written:\n  {listing}")
         if strict and rendered.warnings:
             raise UserError("WeasyPrint warned (--strict); nothing was written:\n  " + "\n  ".join(rendered.warnings))
         passes[profile.layout_pass] = rendered
+    screen_fit = fits.get("screen") or next(iter(fits.values()), None)
+    if screen_fit is not None and screen_fit.fit != Fit():
+        html = render_html(newsletter, layout, fit=screen_fit.fit)  # what --html writes
 
     # Write everything to memory first, so a refused archive overwrite leaves no output half-done.
     written: list[tuple[outputs.Profile, Path, bytes, list[str]]] = []
@@ -166,6 +189,9 @@ def build(
                 f"{target} already exists with different bytes. An archive copy is never replaced silently: "
                 "move it away, or pass --force to replace it. Nothing was written."
             )
+        fit_report = fits.get(profile.layout_pass)
+        if fit_report is not None and not fit_report.reached:
+            warnings = [*warnings, f"page count: {fit_report.message}"]
         written.append((profile, target, data, rendered.warnings + warnings))
 
     results = []
@@ -185,7 +211,7 @@ def build(
             profile.name, target, rendered.page_count, rendered, profile.write_options.get("dpi"), warnings, email_budget
         )
         results.append(Output(profile, target, rendered.page_count, len(data), warnings, checksum, report))
-    return BuildResult(newsletter, results, html_path, steps)
+    return BuildResult(newsletter, results, html_path, steps, fits)
 
 
 def _write_options(profile: outputs.Profile, newsletter: Newsletter) -> dict:
@@ -333,6 +359,10 @@ def build_many(
                 items[item.issue_dir] = item
                 on_done(item)
     return [items[str(d)] for d in issue_dirs]
+
+
+def _layouts(count: int) -> str:
+    return f"{count} layout{'s' if count != 1 else ''}"
 
 
 def _pages(count: int) -> str:

@@ -64,6 +64,12 @@ class ArticleView:
     article: Article
     body_html: str
     image: PlacedImage | None
+    # The part after a jump, printed after the other articles ("Continued from page N").
+    continuation_html: str = ""
+
+    @property
+    def continuation_id(self) -> str:
+        return f"{self.id}-continued"
 
     def __getattr__(self, name: str):
         return getattr(self.article, name)
@@ -106,29 +112,39 @@ def _image(image: Image | None) -> PlacedImage | None:
     return PlacedImage(src=image.src, alt=image.alt, caption=image.caption, credit=image.credit)
 
 
-def article_views(newsletter: Newsletter) -> list[ArticleView]:
-    return [
-        ArticleView(
-            id=f"article-{index}",
-            number=index,
-            article=article,
-            body_html=md.render(article.body, Path(base)),
-            image=_image(article.image),
+def article_views(newsletter: Newsletter, jumps: dict[int, int] | None = None) -> list[ArticleView]:
+    """Each article ready for the templates; `jumps` (article index -> blocks kept) adds to jump_after."""
+    views = []
+    pairs = zip(newsletter.issue.articles, newsletter.article_bases, strict=True)
+    for index, (article, base) in enumerate(pairs):
+        keep = article.jump_after or (jumps or {}).get(index)
+        first, rest = md.split_blocks(article.body, keep) if keep else (article.body, "")
+        views.append(
+            ArticleView(
+                id=f"article-{index + 1}",
+                number=index + 1,
+                article=article,
+                body_html=md.render(first, Path(base)),
+                image=_image(article.image),
+                continuation_html=md.render(rest, Path(base)) if rest.strip() else "",
+            )
         )
-        for index, (article, base) in enumerate(
-            zip(newsletter.issue.articles, newsletter.article_bases, strict=True), start=1
-        )
-    ]
+    return views
 
 
-def render_html(newsletter: Newsletter, layout: Layout) -> str:
-    """The whole issue as one HTML string, ready for WeasyPrint."""
+def render_html(newsletter: Newsletter, layout: Layout, jumps: dict[int, int] | None = None, fit=None) -> str:
+    """The whole issue as one HTML string, ready for WeasyPrint.
+
+    jumps: articles the layout decided to continue later (index -> blocks kept);
+    fit: adjustments made to reach the issue's page count (see fitting.py).
+    """
     publication, issue = newsletter.publication, newsletter.issue
     template = environment(layout.search_path).get_template(ENTRY_TEMPLATE)
     return template.render(
         publication=publication,
         issue=issue,
-        articles=article_views(newsletter),
+        articles=article_views(newsletter, jumps),
+        fit=fit,
         about_html=md.render(publication.about.body, Path(newsletter.publication_file).parent),
         layout=layout,
         fonts=font_faces(),

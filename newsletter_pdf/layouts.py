@@ -61,6 +61,15 @@ class Colors(_Strict):
     rule: Color = "#1d4e6e"
 
 
+class FitLimits(_Strict):
+    """How far page-count fitting may move this layout away from its defaults."""
+
+    leading_min: Number = Field("1.25", description="Tightest leading allowed when an issue runs over.")
+    leading_max: Number = Field("1.45", description="Loosest leading allowed when an issue runs short.")
+    image_height_min: Length = Field("45mm", description="Smallest height pictures may be reduced to.")
+    notes_max_lines: int = Field(40, ge=0, description="Most ruled lines a filler Notes box may have.")
+
+
 class Layout(_Strict):
     """A layout's defaults (layout.yaml) and where its files are."""
 
@@ -75,6 +84,7 @@ class Layout(_Strict):
     margins: Margins = Margins()
     fonts: Fonts = Fonts()
     colors: Colors = Colors()
+    fit: FitLimits = FitLimits()
     search_path: tuple[str, ...] = Field((), description="Template folders, first match wins.")
 
 

@@ -71,3 +71,17 @@ def render(text: str, base: Path | None = None) -> str:
 def render_inline(text: str) -> str:
     """Render one line of Markdown (emphasis, links) without a wrapping paragraph."""
     return _parser().renderInline(text or "")
+
+
+def split_blocks(text: str, count: int) -> tuple[str, str]:
+    """The Markdown of the first `count` top-level blocks, and of the rest ('' when there is none)."""
+    starts = [t.map[0] for t in _tokens(text) if t.level == 0 and t.nesting in (0, 1) and t.map]
+    if count >= len(starts):
+        return text, ""
+    lines = (text or "").split("\n")
+    cut = starts[count]
+    return "\n".join(lines[:cut]).rstrip() + "\n", "\n".join(lines[cut:])
+
+
+def block_count(text: str) -> int:
+    return sum(1 for t in _tokens(text) if t.level == 0 and t.nesting in (0, 1) and t.map)

@@ -131,6 +131,13 @@ class ArticleFields(Strict):
         default=None, description="A picture: a path, or {src, alt, caption, credit}."
     )
 
+    jump_after: int | None = Field(
+        default=None,
+        ge=1,
+        description="Print only the first N blocks (paragraphs, lists, quotes) here, with 'Continued on page N', "
+        "and the rest after the other articles.",
+    )
+
     @field_validator("image", mode="after")
     @classmethod
     def _image_shorthand(cls, value: Image | str | None) -> Image | None:
@@ -168,6 +175,12 @@ class IssueHeader(Strict):
 class Issue(IssueHeader):
     """issue.yaml after every article file has been read: one issue of the publication."""
 
+    pages: int | None = Field(
+        default=None,
+        ge=1,
+        description="Number of pages the issue must fill exactly (print shops fold sheets in fours: 4, 8, 12).",
+    )
+
     articles: list[Article] = Field(min_length=1, description="The articles, in reading order.")
 
     @property
@@ -185,6 +198,12 @@ class Issue(IssueHeader):
 
 class IssueFile(IssueHeader):
     """issue.yaml as the editor writes it: articles inline or as files."""
+
+    pages: int | None = Field(
+        default=None,
+        ge=1,
+        description="Number of pages the issue must fill exactly (print shops fold sheets in fours: 4, 8, 12).",
+    )
 
     articles: list[Article | ArticleFile] = Field(
         min_length=1, description="The articles in reading order: inline, or {file: articles/x.md}."

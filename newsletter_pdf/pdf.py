@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 from contextlib import contextmanager
@@ -121,7 +122,14 @@ def font_config() -> FontConfiguration:
     global _FONT_CONFIG
     if _FONT_CONFIG is None:
         _FONT_CONFIG = FontConfiguration()
+        # Release it while the interpreter is still whole (its __del__ fails at shutdown otherwise).
+        atexit.register(_release_font_config)
     return _FONT_CONFIG
+
+
+def _release_font_config() -> None:
+    global _FONT_CONFIG
+    _FONT_CONFIG = None
 
 
 def render(html: str, base_url: Path, roots: list[Path], extra_css: list[str] = (), **options) -> Rendered:

@@ -21,6 +21,11 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
+    # The page-fitting cache goes to a private folder, never the user's ~/.cache.
+    import os
+    import tempfile
+
+    os.environ["NEWSLETTER_PDF_CACHE"] = tempfile.mkdtemp(prefix="newsletter-pdf-cache-")
     config.addinivalue_line("markers", "weasyprint_may_warn: the test expects WeasyPrint to log warnings")
 
 

@@ -120,11 +120,26 @@ def test_pdf_metadata(sample_build):
     assert reader.trailer["/Root"]["/Lang"] == "en"
 
 
-def test_the_long_article_spans_pages(sample_build):
-    reader = pypdf.PdfReader(sample_build.pdf)
-    starts = [reader.get_destination_page_number(item) for item in reader.outline]
-    long_index = next(i for i, a in enumerate(sample_build.newsletter.issue.articles) if "Tanner" in a.title)
-    assert starts[long_index + 1] > starts[long_index]
+@pytest.mark.parametrize("profile", ["print", "email"])
+def test_the_long_article_jumps_with_both_page_numbers_computed(sample_build, profile):
+    reader = pypdf.PdfReader(sample_build.output(profile).path)
+    pages = [_flat(page.extract_text()) for page in reader.pages]
+    starts = [reader.get_destination_page_number(item) + 1 for item in reader.outline]
+    long_index = next(i for i, a in enumerate(sample_build.newsletter.issue.articles) if a.jump_after)
+    start = starts[long_index]
+    jump_to = re.search(r"Continued on page (\d+)", pages[start - 1])
+    assert jump_to, "no jump line on the page the article starts on"
+    continued_on = int(jump_to.group(1))
+    assert continued_on > start
+    jump_from = re.search(r"Continued from page (\d+)", pages[continued_on - 1])
+    assert jump_from and int(jump_from.group(1)) == start
+    assert "Floods, war and a long decline" in pages[continued_on - 1]  # the first block after the jump
+
+
+def test_the_sample_is_fitted_to_its_page_count(sample_build):
+    assert sample_build.newsletter.issue.pages == 4
+    for report in sample_build.fits.values():
+        assert report.reached, report.message
 
 
 def test_the_image_stays_inside_its_column(sample_build):

@@ -45,7 +45,7 @@ def test_bad_input_exits_1_names_file_line_and_field_and_writes_nothing(editable
     result = invoke("build", editable_issue, "-o", out, "-p", "email")
     assert result.exit_code == 1
     assert "Traceback" not in result.output
-    assert f"{issue_yaml}:4:1: number: number must be a whole number of at least 1; got 'twenty-three'." in result.output
+    assert f"{issue_yaml}:5:1: number: number must be a whole number of at least 1; got 'twenty-three'." in result.output
     assert "nothing was written" in result.output
     assert good.read_bytes() == b"%PDF-1.7 the last good build"
     assert sorted(p.name for p in out.iterdir()) == [good.name]
