@@ -15,7 +15,7 @@ from . import outputs, preflight
 from .errors import UserError
 from .files import write_atomically
 from . import __version__
-from .fitting import Fit, FitReport, fit_pages_cached
+from .fitting import Fit, FitReport, fit_pages_cached, remember_jumps, remembered_jumps
 from .html import render_html, render_print_css
 from .loader import load
 from .models import Newsletter
@@ -135,7 +135,6 @@ def build(
     roots = allowed_roots(newsletter, layout)
 
     # One layout pass per distinct pass name: email and archive share the screen pass.
-    # With `pages:` set, the first pass also fits the page count; later passes reuse its decision.
     fits: dict[str, FitReport] = {}
     passes: dict[str, pdf.Rendered] = {}
     for profile in chosen:
@@ -147,33 +146,19 @@ def build(
             extra_css.append(render_print_css(layout, icc.as_uri(), BLEED))
             extra_roots.append(icc.parent)
 
-        def render(adjust: Fit | None, extra_css=extra_css, extra_roots=extra_roots, profile=profile) -> pdf.Rendered:
-            page_html = html if adjust is None else render_html(newsletter, layout, fit=adjust)
-            return pdf.render(
-                page_html, Path(newsletter.issue_dir), roots + extra_roots, extra_css=extra_css,
-                **profile.render_options,
-            )
-
         with _timed(steps, progress, f"Typeset the {profile.layout_pass} pages"):
-            if newsletter.issue.pages:
-                # Each pass fits on its own (print prints link addresses, so it holds more text);
-                # an output's bytes then never depend on which other outputs were asked for.
-                key = hashlib.sha256(f"{__version__}|{profile.layout_pass}|{newsletter.issue.pages}|".encode()
-                                     + html.encode()).hexdigest()
-                rendered, report = fit_pages_cached(key, layout, newsletter.issue.pages, render)
-                fits[profile.layout_pass] = report
-                progress(f"Page count ({profile.layout_pass}): {report.message} ({_layouts(report.renders)})")
-            else:
-                rendered = render(None)
+            rendered, report = _lay_out(
+                newsletter, layout, html, profile, roots + extra_roots, extra_css, progress
+            )
+        if report is not None:
+            fits[profile.layout_pass] = report
         if rendered.refused:
             listing = "\n  ".join(rendered.refused)
             raise UserError(f"the layout asked for files outside the allowed folders; nothing was written:\n  {listing}")
         if strict and rendered.warnings:
             raise UserError("WeasyPrint warned (--strict); nothing was written:\n  " + "\n  ".join(rendered.warnings))
         passes[profile.layout_pass] = rendered
-    screen_fit = fits.get("screen") or next(iter(fits.values()), None)
-    if screen_fit is not None and screen_fit.fit != Fit():
-        html = render_html(newsletter, layout, fit=screen_fit.fit)  # what --html writes
+    html = (passes.get("screen") or next(iter(passes.values()))).html  # what --html writes: as laid out
 
     # Write everything to memory first, so a refused archive overwrite leaves no output half-done.
     written: list[tuple[outputs.Profile, Path, bytes, list[str]]] = []
@@ -212,6 +197,52 @@ def build(
         )
         results.append(Output(profile, target, rendered.page_count, len(data), warnings, checksum, report))
     return BuildResult(newsletter, results, html_path, steps, fits)
+
+
+def _lay_out(newsletter, layout, html, profile, roots, extra_css, progress):
+    """One layout pass: the pages, with automatic jumps and page-count fitting where asked for.
+
+    Decisions that cost extra layouts (which articles jump, how to fit the page count) are
+    cached by content, so a rebuild of unchanged sources lays out once.
+    """
+    from . import jumps as jumps_mod
+    from . import pdf
+
+    def render(adjust: Fit | None, jumps: dict | None = None) -> pdf.Rendered:
+        page_html = html if adjust is None and not jumps else render_html(newsletter, layout, jumps=jumps, fit=adjust)
+        rendered = pdf.render(
+            page_html, Path(newsletter.issue_dir), roots, extra_css=extra_css, **profile.render_options
+        )
+        rendered.html = page_html
+        return rendered
+
+    key = hashlib.sha256(f"{__version__}|{profile.layout_pass}|{newsletter.issue.pages}|".encode() + html.encode())
+    key = key.hexdigest()
+    first = None
+    jumps: dict[int, int] = {}
+    if layout.jump.front_page:
+        known = remembered_jumps(key)
+        if known is None:
+            first = render(None)
+            known = jumps_mod.decide(first, newsletter, layout)
+            remember_jumps(key, known)
+            if known:
+                first = None  # the jumped version is laid out below
+        jumps = known
+        for index, keep in jumps.items():
+            title = newsletter.issue.articles[index].title
+            progress(f"Jump ({profile.layout_pass}): '{title}' continues later after {keep} block(s)")
+    if not newsletter.issue.pages:
+        return first or render(None, jumps), None
+
+    def render_fit(adjust: Fit | None) -> pdf.Rendered:
+        if adjust is None and first is not None:
+            return first
+        return render(adjust, jumps)
+
+    rendered, report = fit_pages_cached(key, layout, newsletter.issue.pages, render_fit)
+    progress(f"Page count ({profile.layout_pass}): {report.message} ({_layouts(report.renders)})")
+    return rendered, report
 
 
 def _write_options(profile: outputs.Profile, newsletter: Newsletter) -> dict:

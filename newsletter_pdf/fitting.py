@@ -98,8 +98,13 @@ def remembered(key: str) -> Fit | None:
 
 
 def remember(key: str, fit: Fit) -> None:
-    import json
     from dataclasses import asdict
+
+    _store(key, asdict(fit))
+
+
+def _store(key: str, value) -> None:
+    import json
 
     path = _cache_file()
     if path is None:
@@ -109,7 +114,7 @@ def remember(key: str, fit: Fit) -> None:
     except (OSError, ValueError):
         entries = {}
     entries.pop(key, None)
-    entries[key] = asdict(fit)
+    entries[key] = value
     entries = dict(list(entries.items())[-CACHE_ENTRIES:])
     try:
         from .files import write_atomically
@@ -117,6 +122,22 @@ def remember(key: str, fit: Fit) -> None:
         write_atomically(path, json.dumps(entries))
     except OSError:
         pass  # a cache that cannot be written only costs time
+
+
+def remembered_jumps(key: str) -> dict[int, int] | None:
+    """Jumps decided before for exactly this content (article index -> blocks kept)."""
+    import json
+
+    path = _cache_file()
+    try:
+        entry = json.loads(path.read_text()).get("jumps:" + key) if path else None
+    except (OSError, ValueError):
+        return None
+    return {int(k): v for k, v in entry.items()} if isinstance(entry, dict) else None
+
+
+def remember_jumps(key: str, jumps: dict[int, int]) -> None:
+    _store("jumps:" + key, {str(k): v for k, v in jumps.items()})
 
 
 def fit_pages_cached(
@@ -247,6 +268,6 @@ def _page_lines(rendered, layout: Layout) -> int:
 
 
 def _notes_lines_for(free_body_lines: int, layout: Layout) -> int:
-    """An upper bound: the free column height as 7 mm ruled lines (one column's worth per column)."""
-    height_px = free_body_lines * _body_line_px(layout)
-    return max(0, int(height_px * MM_PER_PX / 7) + 1)
+    """The free height below the last content, as 7 mm ruled lines of a full-width Notes box."""
+    height_px = free_body_lines / layout.columns * _body_line_px(layout)
+    return max(0, int(height_px * MM_PER_PX / 7))

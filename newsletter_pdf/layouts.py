@@ -70,6 +70,13 @@ class FitLimits(_Strict):
     notes_max_lines: int = Field(40, ge=0, description="Most ruled lines a filler Notes box may have.")
 
 
+class JumpRules(_Strict):
+    """When the layout continues an article later by itself (an article's jump_after always wins)."""
+
+    front_page: bool = Field(False, description="Continue inside the front-page articles that run past page 1.")
+    min_lines: int = Field(8, ge=1, description="Jump only when at least this many lines would run on.")
+
+
 class Layout(_Strict):
     """A layout's defaults (layout.yaml) and where its files are."""
 
@@ -85,6 +92,7 @@ class Layout(_Strict):
     fonts: Fonts = Fonts()
     colors: Colors = Colors()
     fit: FitLimits = FitLimits()
+    jump: JumpRules = JumpRules()
     search_path: tuple[str, ...] = Field((), description="Template folders, first match wins.")
 
 

@@ -49,6 +49,7 @@ class Rendered:
     document: weasyprint.Document
     warnings: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    html: str = ""  # the HTML it was laid out from
 
     @property
     def page_count(self) -> int:
