@@ -232,7 +232,7 @@ def _lay_out(newsletter, layout, html, profile, roots, extra_css, progress):
         for index, keep in jumps.items():
             title = newsletter.issue.articles[index].title
             progress(f"Jump ({profile.layout_pass}): '{title}' continues later after {keep} block(s)")
-    if not newsletter.issue.pages:
+    if not newsletter.issue.pages or not layout.fit.honour_pages:
         return first or render(None, jumps), None
 
     def render_fit(adjust: Fit | None) -> pdf.Rendered:

@@ -95,6 +95,19 @@ def handled(debug: bool = False) -> Iterator[None]:
         sys.exit(EXIT_INTERNAL)
 
 
+def show_details(result, reporter: Reporter) -> None:
+    """-v: what the build read, and what it asked of WeasyPrint for each output."""
+    newsletter = result.newsletter
+    reporter.detail(f"read {len(newsletter.source_files)} files: " + ", ".join(newsletter.source_files))
+    for output in result.outputs:
+        options = {k: v for k, v in output.profile.write_options.items()}
+        reporter.detail(f"{output.profile.name}: {output.profile.description}; WeasyPrint options {options}")
+    for layout_pass, fit in result.fits.items():
+        reporter.detail(f"{layout_pass} pass page fit: {fit.fit} after {fit.renders} layout(s)")
+    for step in result.steps:
+        reporter.detail(f"{step.seconds:6.2f} s  {step.name}")
+
+
 def show_preflight(result, reporter: Reporter) -> None:
     """One short table of what each output is, then its warnings."""
     if reporter.verbosity >= 1:

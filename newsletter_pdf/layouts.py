@@ -64,6 +64,9 @@ class Colors(_Strict):
 class FitLimits(_Strict):
     """How far page-count fitting may move this layout away from its defaults."""
 
+    honour_pages: bool = Field(
+        True, description="Fit to the issue's `pages:`; false for layouts whose page count differs anyway (large print)."
+    )
     leading_min: Number = Field("1.25", description="Tightest leading allowed when an issue runs over.")
     leading_max: Number = Field("1.45", description="Loosest leading allowed when an issue runs short.")
     image_height_min: Length = Field("45mm", description="Smallest height pictures may be reduced to.")

@@ -91,7 +91,8 @@ def image_uses(rendered, dpi_cap: int | None = None) -> list[ImageUse]:
     for image, width_pt, height_pt, page, source in rendered.placed_images():
         if width_pt <= 0 or height_pt <= 0:
             continue
-        dpi = min(image.width / (width_pt / 72), image.height / (height_pt / 72))
+        # The picture is scaled to fit its box (object-fit: contain): the tighter side sets the scale.
+        dpi = max(image.width / (width_pt / 72), image.height / (height_pt / 72))
         if dpi_cap:
             dpi = min(dpi, dpi_cap)
         uses.append(
