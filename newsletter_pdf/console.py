@@ -77,6 +77,10 @@ def handled(debug: bool = False) -> Iterator[None]:
         err.print("[bold red]error:[/bold red] ", end="")
         err.print(str(exc), markup=False)
         sys.exit(EXIT_PROBLEMS)
+    except OSError as exc:  # the file system said no (a full disk, no permission, a name too long)
+        err.print("[bold red]error:[/bold red] ", end="")
+        err.print(f"{exc.strerror or exc}: {exc.filename or ''}".strip(": "), markup=False)
+        sys.exit(EXIT_PROBLEMS)
     except KeyboardInterrupt:
         err.print("[yellow]interrupted[/yellow]; no partial file was left behind.")
         sys.exit(130)
@@ -205,5 +209,9 @@ def run_watch(issue_dir: Path, out_dir: Path, profiles: list[str], reporter: Rep
     reporter.step(f"Watching {issue_dir}, the layouts and the fonts; Ctrl-C stops.")
     try:
         watcher.run(lambda changes: reporter.step("changed: " + ", ".join(p.name for p in changes)))
+    except OSError as exc:  # the file system said no (a full disk, no permission, a name too long)
+        err.print("[bold red]error:[/bold red] ", end="")
+        err.print(f"{exc.strerror or exc}: {exc.filename or ''}".strip(": "), markup=False)
+        sys.exit(EXIT_PROBLEMS)
     except KeyboardInterrupt:
         reporter.step("stopped watching")

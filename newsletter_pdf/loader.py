@@ -99,12 +99,37 @@ def parse_yaml(text: str, path: Path, problems: list[Problem], line_offset: int 
     except YAMLError as exc:  # errors without a position
         problems.append(Problem(Location(path), say("yaml_syntax", reason=str(exc).strip())))
         return None
+    except RecursionError:  # ruamel composes nested collections recursively
+        problems.append(Problem(Location(path), say("yaml_syntax", reason="lists or groups are nested too deeply")))
+        return None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        problems.append(Problem(Location(path), say("yaml_syntax", reason=str(exc).split(";")[0])))
+        return None
     if data is None:
         data = CommentedMap()
     if not isinstance(data, dict):
         problems.append(Problem(Location(path, 1 + line_offset, 1), say("not_a_mapping", value=show(data))))
         return None
-    return Source(path, data, line_offset)
+    source = Source(path, data, line_offset)
+    bad = _lone_surrogate(data)
+    if bad is not None:
+        location, _ = Locator(source).locate(bad)
+        problems.append(Problem(location, say("yaml_syntax", reason="an escape such as \\uD800 stands for half a character"), field_path(bad)))
+        return None
+    return source
+
+
+def _lone_surrogate(node, at: tuple = ()) -> tuple | None:
+    """The path to the first text holding a lone surrogate (only a YAML escape can make one), or None."""
+    if isinstance(node, str):
+        return at if any("\ud800" <= c <= "\udfff" for c in node) else None
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, value in items:
+        found = _lone_surrogate(key, at) if isinstance(key, str) else None
+        found = found or _lone_surrogate(value, (*at, key))
+        if found is not None:
+            return found
+    return None
 
 
 def read_yaml(path: Path, problems: list[Problem]) -> Source | None:
@@ -148,7 +173,8 @@ class Locator:
         walked: tuple = ()
         for part in loc:
             if isinstance(node, dict) and part in node:
-                if isinstance(node, CommentedMap):
+                if isinstance(node, CommentedMap) and part in node.lc.data:
+                    # (keys the loader added itself, like an article file's body, have no position)
                     key_line, key_col = node.lc.key(part)
                     line, column = key_line + 1 + source.line_offset, key_col + 1
                 node = node[part]
@@ -322,7 +348,18 @@ def _load_publication(path: Path, problems: list[Problem]) -> Publication | None
                 show(publication.layout),
             )
         )
-    if publication.layout_dir and not (path.parent / publication.layout_dir).is_dir():
+    if publication.layout_dir and not _inside(path.parent / publication.layout_dir, path.parent):
+        # Its folder becomes one WeasyPrint may read from: it must not open the rest of the disk.
+        location, _ = locator.locate(("layout_dir",))
+        problems.append(
+            Problem(
+                location,
+                say("layout_dir_outside", path=publication.layout_dir, folder=path.parent),
+                "layout_dir",
+                show(publication.layout_dir),
+            )
+        )
+    elif publication.layout_dir and not _is(Path.is_dir, path.parent / publication.layout_dir):
         location, _ = locator.locate(("layout_dir",))
         problems.append(
             Problem(
@@ -360,7 +397,7 @@ def _load_issue(path: Path, problems: list[Problem]) -> tuple[Issue | None, list
                 locator.grafts[("articles", index)] = front
                 bases[index] = article_path.parent
                 article_sources.append(str(article_path))
-    failed = {i for i, a in enumerate(raw_articles or []) if a is None}
+    failed = {i for i, a in enumerate(raw_articles) if a is None} if isinstance(raw_articles, list) else set()
     try:
         issue = Issue.model_validate(data)
     except ValidationError as exc:
@@ -390,7 +427,7 @@ def _load_article_file(entry: dict, loc: tuple, folder: Path, locator: Locator, 
     if not _inside(article_path, folder):
         problems.append(Problem(location, say("outside_issue", path=ref.file, folder=folder), field_path((*loc, "file")), ref.file))
         return None
-    if not article_path.is_file():
+    if not _is(Path.is_file, article_path):
         problems.append(
             Problem(location, say("missing_file", path=ref.file, tried=article_path), field_path((*loc, "file")), ref.file)
         )
@@ -407,6 +444,14 @@ def _load_article_file(entry: dict, loc: tuple, folder: Path, locator: Locator, 
         return None
     front.data["body"] = body.strip("\n")
     return article_path, front
+
+
+def _is(test, path: Path) -> bool:
+    """Path.is_file / is_dir, False where they raise (a name longer than the file system allows)."""
+    try:
+        return test(path)
+    except OSError:
+        return False
 
 
 def _sub_locator(locator: Locator, loc: tuple) -> Locator:
@@ -443,13 +488,81 @@ def _check_image(src: str, base: Path, folder: Path, loc: tuple, locator: Locato
     if not _inside(path, folder):
         problems.append(Problem(location, say("outside_issue", path=src, folder=folder), where, show(src)))
         return None
-    if not path.is_file():
+    try:
+        found = path.is_file()
+    except OSError:  # e.g. a name longer than the file system allows (is_file raises, not False)
+        found = False
+    if not found:
         problems.append(Problem(location, say("missing_file", path=src, tried=path), where, show(src)))
         return None
     if path.suffix.lower() not in IMAGE_SUFFIXES:
         problems.append(Problem(location, say("not_an_image", path=src), where, show(src)))
         return None
+    check = _svg_problem if path.suffix.lower() == ".svg" else _raster_problem
+    found = check(path, folder)
+    if found is not None:
+        key, values = found
+        problems.append(Problem(location, say(key, path=src, folder=folder, **values), where, show(src)))
+        return None
     return path
+
+
+# Formats WeasyPrint can place; anything else Pillow might recognise (EPS, PSD, ...) is refused.
+RASTER_FORMATS = ("JPEG", "PNG", "GIF", "WEBP")
+
+
+def _raster_problem(path: Path, folder: Path) -> tuple[str, dict] | None:
+    """Read the image's header with Pillow: not an image, or more pixels than Pillow's limit allows."""
+    import re
+    import warnings
+
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            # Above Image.MAX_IMAGE_PIXELS Pillow only warns; a 12 KB PNG can then take 500 MB to decode.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path, formats=RASTER_FORMATS) as image:
+                image.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        claimed = re.search(r"\((\d+) pixels\)", str(exc))
+        pixels = f"{int(claimed.group(1)) / 1e6:.0f}" if claimed else "too many"
+        return "image_too_large", {"pixels": pixels}
+    except Exception:  # unidentified, truncated or corrupt: Pillow raises many kinds
+        return "not_an_image", {}
+    return None
+
+
+SVG_NAMESPACE = "{http://www.w3.org/2000/svg}"
+_XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+
+
+def _svg_problem(path: Path, folder: Path) -> tuple[str, dict] | None:
+    """Parse the SVG (expat refuses entity bombs, never reads external entities) and check what it refers to."""
+    import re
+    import xml.etree.ElementTree as ElementTree
+    from urllib.parse import unquote, urlsplit
+
+    try:
+        root = ElementTree.parse(path).getroot()
+    except Exception:  # not XML, not UTF-8, an entity bomb ...
+        return "not_an_image", {}
+    if root.tag not in (f"{SVG_NAMESPACE}svg", "svg"):
+        return "not_an_image", {}
+    references = []
+    for element in root.iter():
+        references += [element.get("href"), element.get(_XLINK_HREF)]
+        texts = [*element.attrib.values(), element.text or ""]
+        references += [m for text in texts for m in re.findall(r"""url\(\s*['"]?([^'")\s]*)""", text)]
+        references += re.findall(r"""@import\s+['"]([^'"]*)""", element.text or "")
+    for reference in filter(None, (r.strip() if r else r for r in references)):
+        parts = urlsplit(reference)
+        if reference.startswith("#") or parts.scheme == "data":
+            continue
+        target = Path(os.path.normpath(path.parent / unquote(parts.path)))
+        if parts.scheme or parts.netloc or not _inside(target, folder):
+            return "svg_outside", {"value": show(reference)}
+    return None
 
 
 def _check_duplicate_titles(issue: Issue, locator: Locator, problems: list[Problem]) -> None:

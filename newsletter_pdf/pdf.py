@@ -42,6 +42,35 @@ class SandboxFetcher(weasyprint.URLFetcher):
         return super().fetch(url, headers)
 
 
+class SandboxedCache(dict):
+    """The shared image cache as one render sees it: WeasyPrint looks an image up by URL before it
+    calls the fetcher, so a URL this render's fetcher refuses is never served from (or stored in)
+    the cache. It reaches the fetcher, which refuses it and records the refusal, every time.
+    Keys without a scheme (WeasyPrint's own image-data slots) pass through."""
+
+    def __init__(self, shared: dict, fetcher: SandboxFetcher):
+        super().__init__()
+        self._shared, self._fetcher = shared, fetcher
+
+    def _visible(self, key) -> bool:
+        return not (isinstance(key, str) and ":" in key) or self._fetcher.allows(key)
+
+    def __contains__(self, key) -> bool:
+        return self._visible(key) and key in self._shared
+
+    def __getitem__(self, key):
+        if not self._visible(key):
+            raise KeyError(key)
+        return self._shared[key]
+
+    def __setitem__(self, key, value) -> None:
+        if self._visible(key):
+            self._shared[key] = value
+
+    def get(self, key, default=None):
+        return self[key] if key in self else default
+
+
 @dataclass
 class Rendered:
     """A laid-out document and what WeasyPrint said while laying it out."""
@@ -146,7 +175,7 @@ def render(html: str, base_url: Path, roots: list[Path], extra_css: list[str] = 
             font_config=font_config(),
             stylesheets=stylesheets,
             color_profiles=color_profiles,
-            cache=_IMAGE_CACHE,
+            cache=SandboxedCache(_IMAGE_CACHE, fetcher),
             **options,
         )
     return Rendered(document, warnings, fetcher.refused)
