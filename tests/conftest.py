@@ -99,3 +99,10 @@ def stress_build(tmp_path_factory):
         logger.removeHandler(handler)
     result.weasyprint_log = [r.getMessage() for r in handler.records]
     return result
+
+
+def pytest_unconfigure(config):
+    """Free WeasyPrint's font configurations while the interpreter is whole (their __del__ fails later)."""
+    import gc
+
+    gc.collect()
