@@ -76,9 +76,10 @@ def build(
         raise typer.Exit(1 if failed else 0)
     with handled(debug):
         from .build import build as run_build
-        from .console import show_details, show_preflight, write_report
+        from .console import show_details, show_preflight, warn_if_slow_subsetting, write_report
 
         result = run_build(issue_dirs[0], out_dir, progress=reporter.step, **options)
+        warn_if_slow_subsetting(reporter)
         show_details(result, reporter)
         show_preflight(result, reporter)
         if report:

@@ -99,6 +99,22 @@ def handled(debug: bool = False) -> Iterator[None]:
         sys.exit(EXIT_INTERNAL)
 
 
+_warned_about_subsetting = False
+
+
+def warn_if_slow_subsetting(reporter: Reporter) -> None:
+    """Once per process: say so when fonts are subset without HarfBuzz."""
+    global _warned_about_subsetting
+    from .pdf import harfbuzz_subsetting
+
+    if not _warned_about_subsetting and not harfbuzz_subsetting():
+        _warned_about_subsetting = True
+        reporter.warn(
+            "libharfbuzz-subset0 is not installed: fonts are subset with fontTools, which is slower and may "
+            "not give the same bytes twice. scripts/setup.sh installs it (apt-get install libharfbuzz-subset0)."
+        )
+
+
 def show_details(result, reporter: Reporter) -> None:
     """-v: what the build read, and what it asked of WeasyPrint for each output."""
     newsletter = result.newsletter
@@ -193,6 +209,7 @@ def run_watch(issue_dir: Path, out_dir: Path, profiles: list[str], reporter: Rep
     def rebuild():
         start = _time.perf_counter()
         result = build(issue_dir, out_dir, profiles=profiles)
+        warn_if_slow_subsetting(reporter)
         paths = ", ".join(str(o.path) for o in result.outputs)
         reporter.result(f"rebuilt {paths} ({result.pages} pages) in {_time.perf_counter() - start:.2f} s")
         return result

@@ -137,6 +137,14 @@ def captured_warnings():
         logger.removeHandler(collector)
 
 
+def harfbuzz_subsetting() -> bool:
+    """Whether WeasyPrint subsets fonts with HarfBuzz (libharfbuzz-subset0): about 2.5x faster
+    than its fontTools fallback, and byte-reproducible."""
+    from weasyprint.text import ffi
+
+    return bool(getattr(ffi, "harfbuzz_subset", None))
+
+
 _FONT_CONFIG: FontConfiguration | None = None
 # Decoded images by URL, shared by the layout passes of a build and by watch rebuilds,
 # so a large photo is read and decoded once. Cleared when an image file changes.

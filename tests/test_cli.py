@@ -184,3 +184,14 @@ def test_python_dash_m_runs_the_cli():
 
     result = subprocess.run([sys.executable, "-m", "newsletter_pdf", "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "Usage" in result.stdout
+
+
+def test_build_warns_once_when_harfbuzz_subsetting_is_missing(monkeypatch, editable_issue, tmp_path):
+    import newsletter_pdf.console as console
+    import newsletter_pdf.pdf as pdf
+
+    monkeypatch.setattr(pdf, "harfbuzz_subsetting", lambda: False)
+    monkeypatch.setattr(console, "_warned_about_subsetting", False)
+    result = invoke("build", editable_issue, "-o", tmp_path, "-p", "email")
+    assert result.exit_code == 0
+    assert result.output.count("libharfbuzz-subset0 is not installed") == 1
