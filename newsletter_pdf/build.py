@@ -120,8 +120,14 @@ def build(
     force: bool = False,
     email_budget: int = DEFAULT_EMAIL_BUDGET,
     progress: Progress = _quiet,
+    check_outputs: bool = True,
+    warm: bool = False,
 ) -> BuildResult:
-    """Build one issue into its outputs (print, email, archive by default) and return what was made."""
+    """Build one issue into its outputs (print, email, archive by default) and return what was made.
+
+    check_outputs: run preflight on each PDF written (watch skips it to rebuild sooner).
+    warm: a watch rebuild; page fitting may start from the fit last used for this issue.
+    """
     from . import pdf  # WeasyPrint is imported only by commands that typeset.
 
     issue_dir, out_dir = Path(issue_dir), Path(out_dir)
@@ -148,7 +154,8 @@ def build(
 
         with _timed(steps, progress, f"Typeset the {profile.layout_pass} pages"):
             rendered, report = _lay_out(
-                newsletter, layout, html, profile, roots + extra_roots, extra_css, progress
+                newsletter, layout, html, profile, roots + extra_roots, extra_css, progress,
+                warm and not any(p.name == "archive" for p in chosen),
             )
         if report is not None:
             fits[profile.layout_pass] = report
@@ -192,14 +199,17 @@ def build(
             )
         progress(f"Wrote {target} ({len(data) / 1e6:.2f} MB)")
         rendered = passes[profile.layout_pass]
-        report = preflight.check(
-            profile.name, target, rendered.page_count, rendered, profile.write_options.get("dpi"), warnings, email_budget
-        )
+        report = None
+        if check_outputs:
+            report = preflight.check(
+                profile.name, target, rendered.page_count, rendered, profile.write_options.get("dpi"), warnings,
+                email_budget,
+            )
         results.append(Output(profile, target, rendered.page_count, len(data), warnings, checksum, report))
     return BuildResult(newsletter, results, html_path, steps, fits)
 
 
-def _lay_out(newsletter, layout, html, profile, roots, extra_css, progress):
+def _lay_out(newsletter, layout, html, profile, roots, extra_css, progress, warm=False):
     """One layout pass: the pages, with automatic jumps and page-count fitting where asked for.
 
     Decisions that cost extra layouts (which articles jump, how to fit the page count) are
@@ -240,7 +250,12 @@ def _lay_out(newsletter, layout, html, profile, roots, extra_css, progress):
             return first
         return render(adjust, jumps)
 
-    rendered, report = fit_pages_cached(key, layout, newsletter.issue.pages, render_fit)
+    last_key = None
+    if warm:
+        last_key = "last:" + hashlib.sha256(
+            f"{newsletter.issue_dir}|{layout.name}|{profile.layout_pass}|{newsletter.issue.pages}".encode()
+        ).hexdigest()
+    rendered, report = fit_pages_cached(key, layout, newsletter.issue.pages, render_fit, last_key)
     progress(f"Page count ({profile.layout_pass}): {report.message} ({_layouts(report.renders)})")
     return rendered, report
 

@@ -208,7 +208,7 @@ def run_watch(issue_dir: Path, out_dir: Path, profiles: list[str], reporter: Rep
 
     def rebuild():
         start = _time.perf_counter()
-        result = build(issue_dir, out_dir, profiles=profiles)
+        result = build(issue_dir, out_dir, profiles=profiles, check_outputs=False, warm=True)
         warn_if_slow_subsetting(reporter)
         paths = ", ".join(str(o.path) for o in result.outputs)
         reporter.result(f"rebuilt {paths} ({result.pages} pages) in {_time.perf_counter() - start:.2f} s")

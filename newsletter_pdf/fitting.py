@@ -141,17 +141,28 @@ def remember_jumps(key: str, jumps: dict[int, int]) -> None:
 
 
 def fit_pages_cached(
-    key: str, layout: Layout, target: int, render: Callable[[Fit | None], object]
+    key: str, layout: Layout, target: int, render: Callable[[Fit | None], object], last_key: str | None = None
 ) -> tuple[object, FitReport]:
-    """fit_pages, skipping the search when the same issue was fitted before (one layout instead of several)."""
+    """fit_pages, skipping the search when the same content was fitted before (one layout instead of several).
+
+    last_key (watch only): also try the fit last used for this issue, edited or not. That saves the
+    search after a small edit, but makes the result depend on history, so builds whose bytes must
+    follow from their sources alone (the archive) never pass it.
+    """
     known = remembered(key)
+    if known is None and last_key is not None:
+        known = remembered(last_key)
     if known is not None:
         rendered = render(known)
         if len(rendered.document.pages) == target:
+            if last_key is not None:
+                remember(last_key, known)
             return rendered, FitReport(target, target, known, 1, f"fitted as before ({_describe(known)})")
     rendered, report = fit_pages(layout, target, render)
     if report.reached:
         remember(key, report.fit)
+        if last_key is not None:
+            remember(last_key, report.fit)
     return rendered, report
 
 

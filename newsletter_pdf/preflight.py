@@ -39,11 +39,16 @@ class Report:
         return asdict(self)
 
 
-def variant_of(pdf_path: Path) -> str:
-    """The PDF variant claimed in the XMP metadata (PDF/A-3B, PDF/UA-1, PDF/X-4) or plain PDF."""
+def _reader(pdf):
+    """A PdfReader for a path, or the reader passed in (one parse serves every check)."""
     from pypdf import PdfReader
 
-    reader = PdfReader(pdf_path)
+    return pdf if isinstance(pdf, PdfReader) else PdfReader(pdf)
+
+
+def variant_of(pdf) -> str:
+    """The PDF variant claimed in the XMP metadata (PDF/A-3B, PDF/UA-1, PDF/X-4) or plain PDF."""
+    reader = _reader(pdf)
     xmp = reader.trailer["/Root"].get("/Metadata")
     text = xmp.get_object().get_data().decode("utf-8", "replace") if xmp is not None else ""
     found = []
@@ -60,19 +65,30 @@ def variant_of(pdf_path: Path) -> str:
     return ", ".join(found) or f"PDF {reader.pdf_header.removeprefix('%PDF-')}"
 
 
-def fonts_of(pdf_path: Path) -> dict[str, bool]:
+def fonts_of(pdf) -> dict[str, bool]:
     """Every font used on the pages -> whether its program is embedded."""
-    from pypdf import PdfReader
-
     fonts: dict[str, bool] = {}
-    for page in PdfReader(pdf_path).pages:
-        resources = page.get("/Resources")
-        if resources is None:
+    seen: set = set()
+    seen_resources: set = set()
+    for page in _reader(pdf).pages:
+        raw = page.raw_get("/Resources") if "/Resources" in page else None
+        if raw is None:
             continue
-        font_dict = resources.get_object().get("/Font")
+        # WeasyPrint gives every page the same resources object: read it once.
+        if getattr(raw, "idnum", None) is not None:
+            if raw.idnum in seen_resources:
+                continue
+            seen_resources.add(raw.idnum)
+        resources = raw.get_object()
+        font_dict = resources.get("/Font")
         if font_dict is None:
             continue
         for ref in font_dict.get_object().values():
+            # Pages share their font objects: look at each one once.
+            key = getattr(ref, "idnum", None) or id(ref)
+            if key in seen:
+                continue
+            seen.add(key)
             font = ref.get_object()
             name = str(font.get("/BaseFont", "?")).lstrip("/")
             name = name.split("+", 1)[1] if re.match(r"^[A-Z]{6}\+", name) else name
@@ -126,7 +142,8 @@ def check(
 ) -> Report:
     """The preflight report of one written output."""
     size = pdf_path.stat().st_size
-    fonts = fonts_of(pdf_path)
+    reader = _reader(pdf_path)
+    fonts = fonts_of(reader)
     uses = image_uses(rendered, dpi_cap)
     found = list(warnings)
     if not all(fonts.values()):
@@ -140,7 +157,7 @@ def check(
         path=str(pdf_path),
         pages=pages,
         size=size,
-        variant=variant_of(pdf_path),
+        variant=variant_of(reader),
         fonts_embedded=all(fonts.values()),
         fonts=sorted(fonts),
         images=uses,
