@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import jinja2
+from markupsafe import Markup
 from ruamel.yaml import YAML
 
 from . import __version__
@@ -17,6 +19,7 @@ from .models import Article, Image, Newsletter
 from .resources import fonts_dir
 
 ENTRY_TEMPLATE = "issue.html.j2"
+QUOTE_AFTER_BLOCKS = 2
 PAGE_SIZES = {"A4": "A4", "A5": "A5", "Letter": "letter", "Legal": "legal"}
 
 
@@ -66,6 +69,8 @@ class ArticleView:
     image: PlacedImage | None
     # The part after a jump, printed after the other articles ("Continued from page N").
     continuation_html: str = ""
+    # With a pull quote: the body after it (body_html is the part before).
+    after_quote_html: str = ""
 
     @property
     def continuation_id(self) -> str:
@@ -82,6 +87,14 @@ class ArticleView:
     def date_text(self) -> str:
         d = self.article.date
         return f"{d.day} {d.strftime('%B')} {d.year}" if d else ""
+
+
+_FIRST_LETTER = re.compile(r"^(\s*<p>)([“‘\"']?[^\W\d_])", re.UNICODE)
+
+
+def drop_cap(body_html: str) -> Markup:
+    """Wrap the first letter of the first paragraph (with an opening quote) for a drop cap."""
+    return Markup(_FIRST_LETTER.sub(r'\1<span class="drop-cap-letter">\2</span>', body_html, count=1))
 
 
 def display_url(url: str) -> str:
@@ -103,6 +116,7 @@ def environment(search_path: tuple[str, ...]) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["display_url"] = display_url
+    env.filters["drop_cap"] = drop_cap
     return env
 
 
@@ -119,14 +133,19 @@ def article_views(newsletter: Newsletter, jumps: dict[int, int] | None = None) -
     for index, (article, base) in enumerate(pairs):
         keep = article.jump_after or (jumps or {}).get(index)
         first, rest = md.split_blocks(article.body, keep) if keep else (article.body, "")
+        before, after = first, ""
+        if article.pull_quote:
+            # After the second block, where a reader is drawn into the story (or the last one).
+            before, after = md.split_blocks(first, min(QUOTE_AFTER_BLOCKS, max(1, md.block_count(first) - 1)))
         views.append(
             ArticleView(
                 id=f"article-{index + 1}",
                 number=index + 1,
                 article=article,
-                body_html=md.render(first, Path(base)),
+                body_html=md.render(before, Path(base)),
                 image=_image(article.image),
                 continuation_html=md.render(rest, Path(base)) if rest.strip() else "",
+                after_quote_html=md.render(after, Path(base)) if after.strip() else "",
             )
         )
     return views

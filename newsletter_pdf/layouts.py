@@ -91,6 +91,7 @@ class Layout(_Strict):
     leading: Number = "1.35"
     max_image_height: Length = "75mm"
     contents_line_max: int = Field(40, ge=10, description="Longest line the contents box holds on one line.")
+    drop_cap: bool = Field(False, description="Open the first article with a drop cap.")
     margins: Margins = Margins()
     fonts: Fonts = Fonts()
     colors: Colors = Colors()

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 import unicodedata
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
@@ -131,6 +131,12 @@ class ArticleFields(Strict):
         default=None, description="A picture: a path, or {src, alt, caption, credit}."
     )
 
+    kind: Literal["article", "box"] = Field(
+        default="article", description="'box' sets the article apart in a tinted sidebar box (notices, diaries)."
+    )
+    pull_quote: str | None = Field(
+        default=None, description="A line from the article, printed large inside it to catch the eye."
+    )
     jump_after: int | None = Field(
         default=None,
         ge=1,

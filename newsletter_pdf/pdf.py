@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import logging
 import os
+import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -168,6 +169,19 @@ def font_config() -> FontConfiguration:
 def _release_font_config() -> None:
     global _FONT_CONFIG
     _FONT_CONFIG = None
+
+
+def _font_config_cleanup(self, _rmtree=shutil.rmtree) -> None:
+    """FontConfiguration.__del__ that still works while the interpreter shuts down.
+
+    WeasyPrint 70's own looks `rmtree` up as a module global, which is None by then, so
+    every font configuration alive at exit printed an 'Exception ignored' traceback.
+    """
+    if getattr(self, "_folder", None):
+        _rmtree(self._folder, ignore_errors=True)
+
+
+FontConfiguration.__del__ = _font_config_cleanup
 
 
 def render(html: str, base_url: Path, roots: list[Path], extra_css: list[str] = (), **options) -> Rendered:

@@ -598,7 +598,8 @@ _ENTRY = re.compile(r"^(?P<title>.*?)\s*(?:[.\u00b7\u2024\u2025\u2026\u2027]\s*)
 
 
 def _gap_limit(left: _Word, right: _Word) -> float:
-    return 1.5 * max(left.size, right.size)
+    # The smaller size: a drop cap or headline beside small text must not bridge a column gap.
+    return 1.5 * min(left.size, right.size)
 
 
 def _segments(words: Sequence[_Word], box: BBox, columns: int) -> list[list[_Word]]:

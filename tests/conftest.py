@@ -38,6 +38,30 @@ class _WeasyPrintLog(logging.Handler):
         self.records.append(record)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def no_network():
+    """No test reaches past this machine: a connection to anything but loopback fails the test."""
+    import ipaddress
+    import socket
+
+    original = socket.socket.connect
+
+    def guarded(self, address):
+        host = address[0] if isinstance(address, tuple) else None
+        if host is not None:
+            try:
+                loopback = ipaddress.ip_address(host).is_loopback
+            except ValueError:
+                loopback = host == "localhost"
+            if not loopback:
+                raise AssertionError(f"a test tried to connect to {address}: nothing may be fetched from outside")
+        return original(self, address)
+
+    socket.socket.connect = guarded
+    yield
+    socket.socket.connect = original
+
+
 @pytest.fixture(autouse=True)
 def weasyprint_stays_silent(request):
     """Every test fails if WeasyPrint logs a warning or an error (it rarely raises)."""
@@ -100,9 +124,3 @@ def stress_build(tmp_path_factory):
     result.weasyprint_log = [r.getMessage() for r in handler.records]
     return result
 
-
-def pytest_unconfigure(config):
-    """Free WeasyPrint's font configurations while the interpreter is whole (their __del__ fails later)."""
-    import gc
-
-    gc.collect()

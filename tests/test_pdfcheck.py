@@ -119,6 +119,7 @@ def test_sample_fonts_are_the_bundled_ones_embedded(sample_pdfs):
             "Noto-Serif": True,
             "Noto-Serif-Bold": True,
             "Noto-Serif-Italic": True,
+            "Noto-Serif-Bold-Italic": True,  # the pull quote
         }
 
 

@@ -20,5 +20,5 @@ def test_variant_and_fonts_of_the_sample(sample_build):
     assert preflight.variant_of(sample_build.output("print").path) == "PDF/X-4"
     fonts = preflight.fonts_of(sample_build.output("email").path)
     assert fonts and all(fonts.values())
-    assert set(fonts) <= {"Noto-Serif", "Noto-Serif-Bold", "Noto-Serif-Italic", "Noto-Serif-BoldItalic",
+    assert set(fonts) <= {"Noto-Serif", "Noto-Serif-Bold", "Noto-Serif-Italic", "Noto-Serif-Bold-Italic",
                           "Noto-Sans", "Noto-Sans-Bold", "Noto-Sans-Italic"}
