@@ -42,6 +42,17 @@ class Reporter:
         err.print(f"[yellow]warning:[/yellow] {message}")
 
 
+def error_line(text: str) -> None:
+    """One 'error: ...' line on stderr; the text is shown as it is (no Rich markup)."""
+    err.print("[bold red]error:[/bold red] ", end="")
+    err.print(text, markup=False)
+
+
+def os_error_text(exc: OSError) -> str:
+    """What the file system said (a full disk, no permission, a name too long) and about which file."""
+    return f"{exc.strerror or exc}: {exc.filename or ''}".strip(": ")
+
+
 def problems_table(problems: list[Problem]) -> Table:
     table = Table(show_lines=False, header_style="bold", expand=False, pad_edge=False)
     table.add_column("Location", style="cyan", no_wrap=True)
@@ -74,12 +85,10 @@ def handled(debug: bool = False) -> Iterator[None]:
     except (UserError, NewsletterError) as exc:
         if isinstance(exc, InternalError):
             raise
-        err.print("[bold red]error:[/bold red] ", end="")
-        err.print(str(exc), markup=False)
+        error_line(str(exc))
         sys.exit(EXIT_PROBLEMS)
-    except OSError as exc:  # the file system said no (a full disk, no permission, a name too long)
-        err.print("[bold red]error:[/bold red] ", end="")
-        err.print(f"{exc.strerror or exc}: {exc.filename or ''}".strip(": "), markup=False)
+    except OSError as exc:
+        error_line(os_error_text(exc))
         sys.exit(EXIT_PROBLEMS)
     except KeyboardInterrupt:
         err.print("[yellow]interrupted[/yellow]; no partial file was left behind.")
@@ -194,8 +203,7 @@ def run_batch(issue_dirs, out_dir, jobs, options, reporter: Reporter) -> int:
             for path in item.outputs:
                 reporter.result(path)
         else:
-            err.print(f"[bold red]error:[/bold red] {item.issue_dir}: ", end="")
-            err.print(item.error, markup=False)
+            error_line(f"{item.issue_dir}: {item.error}")
     return sum(not item.ok for item in items)
 
 
@@ -218,17 +226,15 @@ def run_watch(issue_dir: Path, out_dir: Path, profiles: list[str], reporter: Rep
         if isinstance(error, ValidationProblems):
             show_problems(error)
         else:
-            err.print("[bold red]error:[/bold red] ", end="")
-            err.print(str(error), markup=False)
+            error_line(str(error))
         reporter.step("waiting for the next save")
 
     watcher = Watcher(Path(issue_dir).absolute(), rebuild, on_error)
     reporter.step(f"Watching {issue_dir}, the layouts and the fonts; Ctrl-C stops.")
     try:
         watcher.run(lambda changes: reporter.step("changed: " + ", ".join(p.name for p in changes)))
-    except OSError as exc:  # the file system said no (a full disk, no permission, a name too long)
-        err.print("[bold red]error:[/bold red] ", end="")
-        err.print(f"{exc.strerror or exc}: {exc.filename or ''}".strip(": "), markup=False)
+    except OSError as exc:
+        error_line(os_error_text(exc))
         sys.exit(EXIT_PROBLEMS)
     except KeyboardInterrupt:
         reporter.step("stopped watching")
