@@ -11,11 +11,13 @@ from typing import Iterator
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from .errors import InternalError, NewsletterError, Problem, UserError, ValidationProblems
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# emoji=False: "issue.yaml:100:5" must not print as "issue.yaml💯5".
+out = Console(highlight=False, soft_wrap=True, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INTERNAL = 0, 1, 3
 
@@ -53,25 +55,27 @@ def os_error_text(exc: OSError) -> str:
     return f"{exc.strerror or exc}: {exc.filename or ''}".strip(": ")
 
 
-def problems_table(problems: list[Problem]) -> Table:
-    table = Table(show_lines=False, header_style="bold", expand=False, pad_edge=False)
-    table.add_column("Location", style="cyan", no_wrap=True)
-    table.add_column("Field")
-    table.add_column("Value", style="magenta")
-    table.add_column("Explanation")
-    for problem in problems:
-        table.add_row(str(problem.location), problem.field or "", problem.value or "", problem.message)
-    return table
+def _where(problem: Problem) -> str:
+    """file:line:column, relative to the current folder when the file is below it."""
+    location = problem.location
+    try:
+        shown = Path(location.file).resolve().relative_to(Path.cwd())
+    except ValueError:
+        shown = location.file
+    return str(type(location)(shown, location.line, location.column))
 
 
 def show_problems(error: ValidationProblems) -> None:
     count = len(error.problems)
     err.print(f"[bold red]error:[/bold red] {count} problem{'s' if count != 1 else ''} found; nothing was written.")
-    if err.is_terminal:
-        err.print(problems_table(error.problems))
-    else:  # one greppable line each: file:line:column: field: message
-        for problem in error.problems:
-            err.print(str(problem), markup=False)
+    for problem in error.problems:
+        if err.is_terminal:  # two lines each, readable at any width
+            err.print(Text.assemble((_where(problem), "cyan"), "  ", (problem.field, "bold")))
+            err.print(Text.assemble("    ", problem.message))
+        else:  # one greppable line each: file:line:column: field: message
+            line = f"{_where(problem)}: {problem.field}: {problem.message}" if problem.field else (
+                f"{_where(problem)}: {problem.message}")
+            err.print(line, markup=False)
 
 
 @contextmanager

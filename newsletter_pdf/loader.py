@@ -405,6 +405,13 @@ def _load_issue(path: Path, problems: list[Problem]) -> tuple[Issue | None, list
         problems.extend(
             p for p in problems_from(exc, Issue, locator) if not any(p.field.startswith(f"articles[{i}]") for i in failed)
         )
+        # Still check the files named by the articles that are valid, so every problem shows at once.
+        for index, raw in enumerate(raw_articles if isinstance(raw_articles, list) else []):
+            try:
+                article = Article.model_validate(raw)
+            except ValidationError:
+                continue
+            _check_article(article, index, bases[index], folder, locator, problems)
         return None, article_sources, []
     articles = [
         _check_article(article, index, bases[index], folder, locator, problems)
