@@ -97,6 +97,14 @@ def drop_cap(body_html: str) -> Markup:
     return Markup(_FIRST_LETTER.sub(r'\1<span class="drop-cap-letter">\2</span>', body_html, count=1))
 
 
+@functools.lru_cache(maxsize=256)
+def qr_code(url: str) -> str:
+    """A QR code of the URL as an SVG data URI, printed beside 'read more' links (paper has no links)."""
+    import segno
+
+    return segno.make(url, error="m").svg_data_uri(border=0, dark="#000000")
+
+
 def display_url(url: str) -> str:
     """https://example.org/ -> example.org: how a web address reads in print."""
     parts = urlsplit(url)
@@ -117,6 +125,7 @@ def environment(search_path: tuple[str, ...]) -> jinja2.Environment:
     )
     env.filters["display_url"] = display_url
     env.filters["drop_cap"] = drop_cap
+    env.filters["qr_code"] = qr_code
     return env
 
 

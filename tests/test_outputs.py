@@ -184,3 +184,16 @@ def test_print_without_a_cmyk_profile_says_how_to_get_one(monkeypatch, tmp_path)
     monkeypatch.delenv(outputs.CMYK_PROFILE_ENV, raising=False)
     with pytest.raises(UserError, match="libgs-common"):
         outputs.cmyk_profile()
+
+
+def test_print_has_a_qr_code_beside_each_read_more_link(sample_build):
+    import pdfplumber
+
+    def module_runs(path):  # segno draws a code as short horizontal strokes, one per run of dark modules
+        with pdfplumber.open(path) as pdf:
+            return [sum(1 for line in page.lines if line["top"] == line["bottom"]) for page in pdf.pages]
+
+    sources = sum(1 for a in sample_build.newsletter.issue.articles if a.source)
+    on_paper, on_screen = module_runs(sample_build.output("print").path), module_runs(sample_build.output("email").path)
+    assert sum(on_paper) - sum(on_screen) >= sources * 100
+    assert sum(on_screen) == 0
