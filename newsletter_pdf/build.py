@@ -342,7 +342,8 @@ class CheckResult:
 
 def check(issue_dir: Path | str, layout_name: str | None = None) -> CheckResult:
     """Validate an issue and lint its content; WeasyPrint is never imported."""
-    from .lint import lint, locator_for
+    from .lint import lint
+    from .loader import locator_for
 
     newsletter, layout, _ = prepare(issue_dir, layout_name)
     return CheckResult(newsletter, layout, lint(newsletter, layout, locator_for(newsletter)))

@@ -85,15 +85,39 @@ def _cache_file():
     return base / "newsletter-pdf" / "fits.json"
 
 
-def remembered(key: str) -> Fit | None:
-    """A fit found before for exactly this HTML, layout and target (it is verified before use)."""
+def _entries() -> dict:
+    """Everything in the cache file (empty when it is off, missing or unreadable)."""
     import json
 
     path = _cache_file()
     try:
-        entry = json.loads(path.read_text()).get(key) if path else None
+        entries = json.loads(path.read_text()) if path is not None and path.is_file() else {}
     except (OSError, ValueError):
-        return None
+        return {}
+    return entries if isinstance(entries, dict) else {}
+
+
+def _store(key: str, value) -> None:
+    import json
+
+    from .files import write_atomically
+
+    path = _cache_file()
+    if path is None:
+        return
+    entries = _entries()
+    entries.pop(key, None)
+    entries[key] = value
+    entries = dict(list(entries.items())[-CACHE_ENTRIES:])
+    try:
+        write_atomically(path, json.dumps(entries))
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
+def remembered(key: str) -> Fit | None:
+    """A fit found before for exactly this HTML, layout and target (it is verified before use)."""
+    entry = _entries().get(key)
     return Fit(**entry) if isinstance(entry, dict) else None
 
 
@@ -103,36 +127,9 @@ def remember(key: str, fit: Fit) -> None:
     _store(key, asdict(fit))
 
 
-def _store(key: str, value) -> None:
-    import json
-
-    path = _cache_file()
-    if path is None:
-        return
-    try:
-        entries = json.loads(path.read_text()) if path.is_file() else {}
-    except (OSError, ValueError):
-        entries = {}
-    entries.pop(key, None)
-    entries[key] = value
-    entries = dict(list(entries.items())[-CACHE_ENTRIES:])
-    try:
-        from .files import write_atomically
-
-        write_atomically(path, json.dumps(entries))
-    except OSError:
-        pass  # a cache that cannot be written only costs time
-
-
 def remembered_jumps(key: str) -> dict[int, int] | None:
     """Jumps decided before for exactly this content (article index -> blocks kept)."""
-    import json
-
-    path = _cache_file()
-    try:
-        entry = json.loads(path.read_text()).get("jumps:" + key) if path else None
-    except (OSError, ValueError):
-        return None
+    entry = _entries().get("jumps:" + key)
     return {int(k): v for k, v in entry.items()} if isinstance(entry, dict) else None
 
 

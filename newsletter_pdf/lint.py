@@ -6,13 +6,13 @@ import re
 import warnings
 from pathlib import Path
 
-from .errors import Location, Problem
+from .errors import Problem
 from .layouts import Layout
-from .loader import Locator, messages
+from .loader import messages
 from .models import Newsletter
+from .preflight import PRINT_MIN_DPI
 
 PAGE_WIDTHS_MM = {"A4": 210.0, "A5": 148.0, "Letter": 215.9, "Legal": 215.9}
-PRINT_MIN_DPI = 300
 _MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72, "pc": 25.4 / 6, "px": 25.4 / 96}
 
 
@@ -82,23 +82,3 @@ def lint(newsletter: Newsletter, layout: Layout, locator_for) -> list[Problem]:
             found.append(Problem(locator_for((*loc, "source")), _say("insecure_source"), f"articles[{index}].source",
                                  article.source))
     return found
-
-
-def locator_for(newsletter: Newsletter):
-    """A function mapping ('articles', 3, 'image') to a location, re-reading the files' positions."""
-    from .loader import ISSUE_FILE, Source, _yaml, split_front_matter
-
-    issue_path = Path(newsletter.issue_dir) / ISSUE_FILE
-    data = _yaml().load(issue_path.read_text(encoding="utf-8"))
-    locator = Locator(Source(issue_path, data))
-    for index, entry in enumerate(data.get("articles") or []):
-        if isinstance(entry, dict) and "file" in entry:
-            path = Path(newsletter.issue_dir) / entry["file"]
-            front, _ = split_front_matter(path.read_text(encoding="utf-8"), path, [])
-            if front is not None:
-                locator.grafts[("articles", index)] = front
-
-    def locate(loc: tuple) -> Location:
-        return locator.locate(loc)[0]
-
-    return locate

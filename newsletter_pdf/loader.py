@@ -588,3 +588,24 @@ def _check_duplicate_titles(issue: Issue, locator: Locator, problems: list[Probl
             )
         else:
             seen[key] = index
+
+
+def locator_for(newsletter: Newsletter):
+    """A function mapping ('articles', 3, 'image') to its file, line and column in a loaded issue.
+
+    For advice about a valid issue (check): the files are read again for their positions.
+    """
+    issue_path = Path(newsletter.issue_dir) / ISSUE_FILE
+    source = parse_yaml(issue_path.read_text(encoding="utf-8"), issue_path, [])
+    locator = Locator(source)
+    for index, entry in enumerate(source.data.get("articles") or []):
+        if isinstance(entry, dict) and "file" in entry:
+            path = Path(newsletter.issue_dir) / entry["file"]
+            front, _ = split_front_matter(path.read_text(encoding="utf-8"), path, [])
+            if front is not None:
+                locator.grafts[("articles", index)] = front
+
+    def locate(loc: tuple) -> Location:
+        return locator.locate(loc)[0]
+
+    return locate

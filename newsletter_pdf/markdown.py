@@ -73,9 +73,14 @@ def render_inline(text: str) -> str:
     return _parser().renderInline(text or "")
 
 
+def _block_starts(text: str) -> list[int]:
+    """The first source line of each top-level block (paragraph, list, quote, heading)."""
+    return [t.map[0] for t in _tokens(text) if t.level == 0 and t.nesting in (0, 1) and t.map]
+
+
 def split_blocks(text: str, count: int) -> tuple[str, str]:
     """The Markdown of the first `count` top-level blocks, and of the rest ('' when there is none)."""
-    starts = [t.map[0] for t in _tokens(text) if t.level == 0 and t.nesting in (0, 1) and t.map]
+    starts = _block_starts(text)
     if count >= len(starts):
         return text, ""
     lines = (text or "").split("\n")
@@ -84,4 +89,4 @@ def split_blocks(text: str, count: int) -> tuple[str, str]:
 
 
 def block_count(text: str) -> int:
-    return sum(1 for t in _tokens(text) if t.level == 0 and t.nesting in (0, 1) and t.map)
+    return len(_block_starts(text))
