@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import argparse
 import atexit
-import hashlib
 import gc
+import hashlib
 import json
 import os
 import platform
@@ -64,6 +64,7 @@ def snapshot(into: Path) -> Path:
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(into), os.environ.get("PYTHONPATH")]))
     return into
 
+
 # The generated issue: 54 articles of tests/stress_issue.py give 24 pages with the classic layout.
 # If the layout changes the count, setup() moves the article count until the pages are in range.
 BIG_ARTICLES = 54
@@ -92,7 +93,7 @@ weasyprint.HTML(filename=html, base_url=base).write_pdf(
 
 BATCH = """
 import json, sys, time
-from newsletter_pdf.build import build_many
+from newsletter_pdf.batch import build_many
 jobs, out, dirs = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
 start = time.perf_counter()
 items = build_many(dirs, out, jobs=jobs, profiles=["email"])
@@ -103,7 +104,7 @@ print(json.dumps({"seconds": seconds, "failed": [[i.issue_dir, i.error] for i in
 
 MODULES_AFTER = """
 import sys
-from newsletter_pdf import cli
+from newsletter_pdf.cli import app as cli
 args = sys.argv[1:]
 try:
     cli.app(args=args, standalone_mode=False)
@@ -148,6 +149,7 @@ class Measured(tuple):
 
 def free_cores() -> float:
     """The parallelism the machine offers at this moment: 2 x (one spinner alone) / (two spinners at once)."""
+
     def spin(count: int) -> float:
         start = time.perf_counter()
         processes = [subprocess.Popen([PY, "-c", SPIN]) for _ in range(count)]
@@ -166,10 +168,19 @@ def run_process(cmd: list[str], cwd: Path | None = None, env: dict | None = None
     wrapper's own start-up), the peak is ru_maxrss of getrusage(RUSAGE_CHILDREN) in the wrapper,
     which includes the processes cmd itself waited for (e.g. a process pool's workers).
     """
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as errors, \
-            tempfile.NamedTemporaryFile(suffix=".json") as report:
-        subprocess.run([PY, "-c", WRAPPER, report.name, *map(str, cmd)], cwd=cwd or ROOT, stdout=out, stderr=errors,
-                       check=True, env={**os.environ, **(env or {})})
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as errors,
+        tempfile.NamedTemporaryFile(suffix=".json") as report,
+    ):
+        subprocess.run(
+            [PY, "-c", WRAPPER, report.name, *map(str, cmd)],
+            cwd=cwd or ROOT,
+            stdout=out,
+            stderr=errors,
+            check=True,
+            env={**os.environ, **(env or {})},
+        )
         measured = json.loads(Path(report.name).read_text())
         out.seek(0)
         errors.seek(0)
@@ -189,16 +200,24 @@ def timed(call) -> float:
 
 
 def summary(values: list[float], digits: int = 3) -> dict:
-    return {"median": round(statistics.median(values), digits), "min": round(min(values), digits),
-            "max": round(max(values), digits), "runs": [round(v, digits) for v in values]}
+    return {
+        "median": round(statistics.median(values), digits),
+        "min": round(min(values), digits),
+        "max": round(max(values), digits),
+        "runs": [round(v, digits) for v in values],
+    }
 
 
 def ratio_of(times_a: list[float], times_b: list[float]) -> dict:
     """The median of the per-run ratios a/b (the headline), and the medians of each side."""
     ratios = [x / y for x, y in zip(times_a, times_b)]
-    return {"ratio": round(statistics.median(ratios), 3), "ratios": [round(r, 3) for r in ratios],
-            "ratio_of_medians": round(statistics.median(times_a) / statistics.median(times_b), 3),
-            "a_seconds": summary(times_a), "b_seconds": summary(times_b)}
+    return {
+        "ratio": round(statistics.median(ratios), 3),
+        "ratios": [round(r, 3) for r in ratios],
+        "ratio_of_medians": round(statistics.median(times_a) / statistics.median(times_b), 3),
+        "a_seconds": summary(times_a),
+        "b_seconds": summary(times_b),
+    }
 
 
 def compare(runs: int, a, b, label: str, log) -> dict:
@@ -207,8 +226,10 @@ def compare(runs: int, a, b, label: str, log) -> dict:
     for i in range(runs):
         times_a.append(a())
         times_b.append(b())
-        log(f"    {label} run {i + 1}/{runs}: {times_a[-1]:.3f} s vs {times_b[-1]:.3f} s "
-            f"(ratio {times_a[-1] / times_b[-1]:.3f})")
+        log(
+            f"    {label} run {i + 1}/{runs}: {times_a[-1]:.3f} s vs {times_b[-1]:.3f} s "
+            f"(ratio {times_a[-1] / times_b[-1]:.3f})"
+        )
     return ratio_of(times_a, times_b)
 
 
@@ -279,8 +300,9 @@ def machine() -> dict:
     except OSError:
         pass
     try:
-        status = subprocess.run(["dpkg-query", "-W", "-f=${Status} ${Version}", "libharfbuzz-subset0"],
-                                capture_output=True, text=True)
+        status = subprocess.run(
+            ["dpkg-query", "-W", "-f=${Status} ${Version}", "libharfbuzz-subset0"], capture_output=True, text=True
+        )
         installed = status.returncode == 0 and "install ok installed" in status.stdout
         info["libharfbuzz_subset0"] = status.stdout.split()[-1] if installed else "not installed"
     except OSError:
@@ -290,8 +312,12 @@ def machine() -> dict:
     info["font_subsetting"] = "harfbuzz" if uses_hb else "fontTools"
     try:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True)
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "newsletter_pdf", "layouts", "fonts"],
-                               cwd=REPO, capture_output=True, text=True)
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "newsletter_pdf", "layouts", "fonts"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+        )
         info["git"] = commit.stdout.strip() + (" + uncommitted changes" if dirty.stdout.strip() else "")
     except OSError:
         pass
@@ -323,11 +349,38 @@ def copy_issue(issue_dir: Path, dest_root: Path, month: str | None = None) -> Pa
 
 # Replacement words for the one-word edits: each edit uses one not used before, so that the
 # edited issue is new content every time (the build caches its page-fitting decisions by content).
-EDIT_WORDS = """
-neighbourly allotment bandstand hedgerow lantern orchard meadow towpath chapel bakery
-cricket pavilion verge harvest kitchen library market minibus playground roundabout
-shelter station surgery teapot timetable warden woodland workshop village festival
-""".split()
+EDIT_WORDS = [
+    "neighbourly",
+    "allotment",
+    "bandstand",
+    "hedgerow",
+    "lantern",
+    "orchard",
+    "meadow",
+    "towpath",
+    "chapel",
+    "bakery",
+    "cricket",
+    "pavilion",
+    "verge",
+    "harvest",
+    "kitchen",
+    "library",
+    "market",
+    "minibus",
+    "playground",
+    "roundabout",
+    "shelter",
+    "station",
+    "surgery",
+    "teapot",
+    "timetable",
+    "warden",
+    "woodland",
+    "workshop",
+    "village",
+    "festival",
+]
 
 
 class WordEdit:
@@ -363,13 +416,16 @@ def same_output(ours: Path, bare: Path) -> dict:
     """Whether bare WeasyPrint made the same kind of PDF: the same embedded fonts, variant and page count."""
     from pypdf import PdfReader
 
-    from newsletter_pdf.preflight import fonts_of, variant_of
+    from newsletter_pdf.outputs.preflight import fonts_of, variant_of
 
     found = {}
     for side, path in (("ours", ours), ("weasyprint", bare)):
-        found[side] = {"fonts": sorted(f for f, embedded in fonts_of(path).items() if embedded),
-                       "unembedded": sorted(f for f, embedded in fonts_of(path).items() if not embedded),
-                       "variant": variant_of(path), "pages": len(PdfReader(path).pages)}
+        found[side] = {
+            "fonts": sorted(f for f, embedded in fonts_of(path).items() if embedded),
+            "unembedded": sorted(f for f, embedded in fonts_of(path).items() if not embedded),
+            "variant": variant_of(path),
+            "pages": len(PdfReader(path).pages),
+        }
     return {"same": found["ours"] == found["weasyprint"], **found}
 
 
@@ -397,7 +453,7 @@ class Bench:
 
     # setup: the two issues, their HTML, and a warm process
     def setup(self) -> None:
-        from newsletter_pdf.build import build
+        from newsletter_pdf.pipeline import build
 
         sys.path.insert(0, str(ROOT / "tests"))
         from stress_issue import write_stress_issue
@@ -408,8 +464,13 @@ class Bench:
             raise Failed(f"newsletter_pdf was imported from {newsletter_pdf.__file__}, not from {ROOT}")
         self.log("Setting up: building the sample and generating the ~24-page issue")
         result = build(SAMPLE, self.out("html-sample"), profiles=["email"], write_html=True)
-        self.issues["sample"] = {"path": SAMPLE, "pages": result.pages, "html": result.html, "fitted": bool(result.fits),
-                                 "pdf": result.pdf}
+        self.issues["sample"] = {
+            "path": SAMPLE,
+            "pages": result.pages,
+            "html": result.html,
+            "fitted": bool(result.fits),
+            "pdf": result.pdf,
+        }
 
         articles = BIG_ARTICLES
         for attempt in range(6):
@@ -420,8 +481,14 @@ class Bench:
                 break
             articles += 3 if result.pages < BIG_PAGES[0] else -3
             self.log(f"  {result.pages} pages; trying {articles} articles")
-        self.issues["generated"] = {"path": issue, "pages": result.pages, "html": result.html, "articles": articles,
-                                    "fitted": bool(result.fits), "pdf": result.pdf}
+        self.issues["generated"] = {
+            "path": issue,
+            "pages": result.pages,
+            "html": result.html,
+            "articles": articles,
+            "fitted": bool(result.fits),
+            "pdf": result.pdf,
+        }
         for name, issue in self.issues.items():
             self.log(f"  {name}: {issue['path']} ({issue['pages']} pages)")
 
@@ -435,9 +502,10 @@ class Bench:
     # An issue without `pages:` is not fitted: then A and C are the same work, A is left out and
     # C serves as the cold build of (a) too.
     def figure_a_d(self) -> tuple[dict, dict]:
-        from newsletter_pdf.build import build
-        from newsletter_pdf.watch import Watcher
         import weasyprint
+
+        from newsletter_pdf.cli.watch import Watcher
+        from newsletter_pdf.pipeline import build
 
         results_a: dict = {"cold": {}, "first": {}, "warm": {}}
         results_d: dict = {}
@@ -450,29 +518,37 @@ class Bench:
             watch_out, first_out = self.out(f"d-{name}-watch"), self.out(f"d-{name}-cold")
             edit = WordEdit(copy)
             errors: list = []
-            watcher = Watcher(copy.absolute(), rebuild=lambda: build(copy, watch_out, profiles=["email"], check_outputs=False, warm=True),
-                              on_error=errors.append)
+            watcher = Watcher(
+                copy.absolute(),
+                rebuild=lambda: build(copy, watch_out, profiles=["email"], check_outputs=False, warm=True),
+                on_error=errors.append,
+            )
             watcher.snapshot = watcher.scan()
             watcher.build_once()  # `watch` builds once when it starts
 
-            self.log(f"  (a) cold, {name}: `python3 -m newsletter_pdf build -p email` vs bare "
-                     f"`weasyprint.HTML().write_pdf()`; (d) after a one-word edit ({edit.describe()}): "
-                     "Watcher.poll() vs a cold build")
+            self.log(
+                f"  (a) cold, {name}: `python3 -m newsletter_pdf build -p email` vs bare "
+                f"`weasyprint.HTML().write_pdf()`; (d) after a one-word edit ({edit.describe()}): "
+                "Watcher.poll() vs a cold build"
+            )
             cold, bare, first, rebuild = [], [], [], []
             peaks: dict[str, list] = {"ours": [], "weasyprint": [], "ours_first": []}
             fitted = []
             for i in range(self.runs):
                 if issue["fitted"]:
-                    seconds, peak, _ = run_process([PY, "-m", "newsletter_pdf", "build", path, "-p", "email",
-                                                    "-o", ours_out])
+                    seconds, peak, _ = run_process(
+                        [PY, "-m", "newsletter_pdf", "build", path, "-p", "email", "-o", ours_out]
+                    )
                     cold.append(seconds)
                     peaks["ours"].append(peak)
                 seconds, peak, _ = run_process([PY, "-c", BARE_WEASYPRINT, html_file, base, bare_out / "bare.pdf"])
                 bare.append(seconds)
                 peaks["weasyprint"].append(peak)
                 edit.apply()
-                seconds, peak, _ = run_process([PY, "-m", "newsletter_pdf", "build", copy, "-p", "email",
-                                                "-o", first_out], env={FIT_CACHE_ENV: "off"})
+                seconds, peak, _ = run_process(
+                    [PY, "-m", "newsletter_pdf", "build", copy, "-p", "email", "-o", first_out],
+                    env={FIT_CACHE_ENV: "off"},
+                )
                 first.append(seconds)
                 peaks["ours_first"].append(peak)
                 if not issue["fitted"]:
@@ -480,24 +556,30 @@ class Bench:
                     peaks["ours"].append(peak)
                 gc.collect()
                 messages: list[str] = []
-                watcher.rebuild = lambda: build(copy, watch_out, profiles=["email"], check_outputs=False, warm=True, progress=messages.append)
+                watcher.rebuild = lambda: build(
+                    copy, watch_out, profiles=["email"], check_outputs=False, warm=True, progress=messages.append
+                )
                 start = time.perf_counter()
                 changes, result = watcher.poll()
                 rebuild.append(time.perf_counter() - start)
                 if not changes or result is None:
                     raise Failed(f"watch did not rebuild after the edit of {edit.path}: {changes} {errors}")
                 fitted += [m for m in messages if m.startswith("Page count")]
-                self.log(f"    run {i + 1}/{self.runs}: A cold build {cold[-1]:.3f} s{'' if issue['fitted'] else ' (= C)'}, B bare WeasyPrint "
-                         f"{bare[-1]:.3f} s (a {cold[-1] / bare[-1]:.3f}); C first build {first[-1]:.3f} s "
-                         f"(a first {first[-1] / bare[-1]:.3f}); D watch rebuild {rebuild[-1]:.3f} s "
-                         f"(d {rebuild[-1] / first[-1]:.3f})")
+                self.log(
+                    f"    run {i + 1}/{self.runs}: A cold build {cold[-1]:.3f} s{'' if issue['fitted'] else ' (= C)'}, B bare WeasyPrint "
+                    f"{bare[-1]:.3f} s (a {cold[-1] / bare[-1]:.3f}); C first build {first[-1]:.3f} s "
+                    f"(a first {first[-1] / bare[-1]:.3f}); D watch rebuild {rebuild[-1]:.3f} s "
+                    f"(d {rebuild[-1] / first[-1]:.3f})"
+                )
             result_a = ratio_of(cold, bare)
             result_a["peak_rss_mb"] = {k: summary(v, 1) for k, v in peaks.items()}
             if not issue["fitted"]:
                 result_a["note"] = "not fitted (no pages:): the cold builds are those of 'first', of the edited copy"
             ours_pdf = issue["pdf"]  # the email PDF our build made of this issue during setup
-            result_a["pdf_bytes"] = {"ours": ours_pdf.stat().st_size,
-                                     "weasyprint": (bare_out / "bare.pdf").stat().st_size}
+            result_a["pdf_bytes"] = {
+                "ours": ours_pdf.stat().st_size,
+                "weasyprint": (bare_out / "bare.pdf").stat().st_size,
+            }
             result_a["same_output"] = same_output(ours_pdf, bare_out / "bare.pdf")
             if not result_a["same_output"]["same"]:
                 self.log(f"    warning: the two PDFs differ in fonts, variant or pages: {result_a['same_output']}")
@@ -515,8 +597,13 @@ class Bench:
                 return timed(lambda: build(path, warm_out, profiles=["email"]))
 
             def bare_warm():
-                return timed(lambda: weasyprint.HTML(string=html, base_url=base).render(**EMAIL_RENDER).write_pdf(
-                    warm_out / "bare.pdf", **EMAIL_WRITE))
+                return timed(
+                    lambda: (
+                        weasyprint.HTML(string=html, base_url=base)
+                        .render(**EMAIL_RENDER)
+                        .write_pdf(warm_out / "bare.pdf", **EMAIL_WRITE)
+                    )
+                )
 
             bare_warm()  # one untimed run: the bare side's first in-process render
             self.log(f"  (a) warm, {name}: build() vs HTML(string=html).render().write_pdf(), in this process")
@@ -525,7 +612,7 @@ class Bench:
 
     # (b) all three outputs against one, in a warm process
     def figure_b(self) -> dict:
-        from newsletter_pdf.build import build
+        from newsletter_pdf.pipeline import build
 
         results = {}
         for name, issue in self.issues.items():
@@ -553,8 +640,9 @@ class Bench:
 
     # (c) 24 issues with jobs=1 against jobs=2
     def figure_c(self) -> dict:
-        from newsletter_pdf.build import check
         from stress_issue import write_stress_issue
+
+        from newsletter_pdf.pipeline import check
 
         root = self.tmp / "batch"
         dirs = []
@@ -565,15 +653,19 @@ class Bench:
             else:  # a small generated issue: its own publication, 3 articles, a distinct seed and month
                 issue = write_stress_issue(root / f"issue-{i + 1:02d}", articles=3, seed=100 + i, with_images=True)
                 issue_file = issue / "issue.yaml"
-                issue_file.write_text(re.sub(r"^date:.*$", f"date: {month}", issue_file.read_text(encoding="utf-8"),
-                                             count=1, flags=re.M), encoding="utf-8")
+                issue_file.write_text(
+                    re.sub(r"^date:.*$", f"date: {month}", issue_file.read_text(encoding="utf-8"), count=1, flags=re.M),
+                    encoding="utf-8",
+                )
                 dirs.append(issue)
         # They must validate: check them all, in this process, before timing anything.
         for d in dirs:
             check(d)
         what = "copies of the sample" if self.batch_kind == "sample" else "small generated issues (3 articles)"
-        self.log(f"  (c) {len(dirs)} {what}, distinct months, email output: build_many(jobs=1) vs (jobs=2), "
-                 "each a new process")
+        self.log(
+            f"  (c) {len(dirs)} {what}, distinct months, email output: build_many(jobs=1) vs (jobs=2), "
+            "each a new process"
+        )
         inner: dict[int, list[float]] = {1: [], 2: []}
         cores_used: dict[int, list[float]] = {1: [], 2: []}
         capacity: list[float] = []
@@ -583,8 +675,9 @@ class Bench:
         def batch(jobs: int):
             def run():
                 out = self.out(f"c-jobs{jobs}")
-                measured = run_process([PY, "-c", BATCH, str(jobs), str(out), *map(str, dirs)],
-                                       env={FIT_CACHE_ENV: "off"})
+                measured = run_process(
+                    [PY, "-c", BATCH, str(jobs), str(out), *map(str, dirs)], env={FIT_CACHE_ENV: "off"}
+                )
                 seconds, peak, stdout = measured
                 cores_used[jobs].append(measured.cpu / seconds)
                 if jobs == 2:
@@ -600,8 +693,10 @@ class Bench:
             return run
 
         whole = compare(self.runs, batch(1), batch(2), "jobs 1 vs 2", self.log)
-        self.log(f"    cores used by jobs=2: {', '.join(f'{c:.2f}' for c in cores_used[2])}; "
-                 f"free cores measured after each run: {', '.join(f'{c:.2f}' for c in capacity)}")
+        self.log(
+            f"    cores used by jobs=2: {', '.join(f'{c:.2f}' for c in cores_used[2])}; "
+            f"free cores measured after each run: {', '.join(f'{c:.2f}' for c in capacity)}"
+        )
         speedups = [x / y for x, y in zip(inner[1], inner[2])]
         return {
             "issues": len(dirs),
@@ -626,12 +721,16 @@ class Bench:
             peaks, seconds = [], []
             for i in range(self.memory_runs if name == "generated" else 1):
                 out = self.out(f"e-{name}-{i}")
-                s, peak, _ = run_process([PY, "-m", "newsletter_pdf", "build", str(issue["path"]), "-o", str(out)],
-                                         env={FIT_CACHE_ENV: "off"})
+                s, peak, _ = run_process(
+                    [PY, "-m", "newsletter_pdf", "build", str(issue["path"]), "-o", str(out)],
+                    env={FIT_CACHE_ENV: "off"},
+                )
                 peaks.append(peak)
                 seconds.append(s)
-            self.log(f"  (e) {name}: peak RSS of `build` (all three outputs): "
-                     f"median {statistics.median(peaks):.1f} MB, max {max(peaks):.1f} MB")
+            self.log(
+                f"  (e) {name}: peak RSS of `build` (all three outputs): "
+                f"median {statistics.median(peaks):.1f} MB, max {max(peaks):.1f} MB"
+            )
             results[name] = {"peak_mb": summary(peaks, 1), "seconds": summary(seconds)}
         return results
 
@@ -657,8 +756,11 @@ class Bench:
                 times[key].append(run_process(cmd)[0])
         results: dict = {"command": " ".join(self.cli), "seconds": {k: summary(v) for k, v in times.items()}}
         modules = {}
-        for key, args in {"check": ["check", sample, "-q"], "--help": ["--help"],
-                          "schema": ["schema", str(schema_dir), "-q"]}.items():
+        for key, args in {
+            "check": ["check", sample, "-q"],
+            "--help": ["--help"],
+            "schema": ["schema", str(schema_dir), "-q"],
+        }.items():
             _, _, stdout = run_process([PY, "-c", MODULES_AFTER, *args])
             line = [x for x in stdout.splitlines() if x.startswith("MODULES:")][-1]
             modules[key] = line.split()[1:]
@@ -674,25 +776,33 @@ class Bench:
 
 COMPONENTS = [
     # (component, substrings of the file path); the first match wins.
-    ("ours: loader + models (ruamel.yaml, pydantic)", ["newsletter_pdf/loader", "newsletter_pdf/models", "ruamel",
-                                                       "pydantic", "newsletter_pdf/lint"]),
+    (
+        "ours: loader + models (ruamel.yaml, pydantic)",
+        ["newsletter_pdf/loader", "newsletter_pdf/models", "ruamel", "pydantic", "newsletter_pdf/lint"],
+    ),
     ("ours: markdown (markdown-it)", ["newsletter_pdf/markdown", "markdown_it", "linkify", "mdurl"]),
     ("ours: templates (Jinja2)", ["jinja2", "newsletter_pdf/html", "newsletter_pdf/layouts", "markupsafe"]),
     ("ours: preflight (pypdf read-back)", ["newsletter_pdf/preflight", "pypdf"]),
     ("ours: pdfcheck", ["newsletter_pdf/pdfcheck"]),
     ("ours: build, pdf.py, files", ["newsletter_pdf/"]),
-    ("WeasyPrint: HTML + CSS parsing, selector matching", ["tinyhtml5", "html5lib", "tinycss2", "cssselect2",
-                                                           "webencodings", "weasyprint/html"]),
-    ("WeasyPrint: computed styles (lazy, during layout) + box tree", ["weasyprint/css",
-                                                                      "weasyprint/formatting_structure"]),
+    (
+        "WeasyPrint: HTML + CSS parsing, selector matching",
+        ["tinyhtml5", "html5lib", "tinycss2", "cssselect2", "webencodings", "weasyprint/html"],
+    ),
+    (
+        "WeasyPrint: computed styles (lazy, during layout) + box tree",
+        ["weasyprint/css", "weasyprint/formatting_structure"],
+    ),
     ("WeasyPrint: text shaping + line breaking (Pango)", ["weasyprint/text/line_break", "weasyprint/text/ffi"]),
     ("WeasyPrint: fonts (@font-face loading)", ["weasyprint/text/fonts", "weasyprint/text/constants"]),
     ("WeasyPrint: layout", ["weasyprint/layout"]),
     ("WeasyPrint: draw", ["weasyprint/draw", "weasyprint/matrix", "weasyprint/stacking"]),
     ("WeasyPrint: font subsetting (HarfBuzz/fontTools)", ["weasyprint/pdf/fonts", "fontTools"]),
     ("WeasyPrint: images (Pillow)", ["weasyprint/images", "PIL/", "weasyprint/svg"]),
-    ("WeasyPrint: PDF write (pydyf, tags, metadata)", ["weasyprint/pdf", "pydyf", "weasyprint/document",
-                                                       "weasyprint/anchors"]),
+    (
+        "WeasyPrint: PDF write (pydyf, tags, metadata)",
+        ["weasyprint/pdf", "pydyf", "weasyprint/document", "weasyprint/anchors"],
+    ),
     ("WeasyPrint: other", ["weasyprint/"]),
 ]
 
@@ -732,7 +842,7 @@ def run_profile(log) -> dict:
     import cProfile
     import pstats
 
-    from newsletter_pdf.build import build
+    from newsletter_pdf.pipeline import build
 
     sys.path.insert(0, str(ROOT / "tests"))
     from stress_issue import write_stress_issue
@@ -740,8 +850,11 @@ def run_profile(log) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="newsletter-profile-"))
     out: dict = {}
     generated = write_stress_issue(tmp / "generated", articles=BIG_ARTICLES)
-    cases = [("email", ["email"], "on"), ("email, first build (no fit cache, as after an edit)", ["email"], "off"),
-             ("all three", None, "on")]
+    cases = [
+        ("email", ["email"], "on"),
+        ("email, first build (no fit cache, as after an edit)", ["email"], "off"),
+        ("all three", None, "on"),
+    ]
     for issue_name, issue in [("sample", SAMPLE), ("generated", generated)]:
         for label, profiles, cache in cases:
             os.environ[FIT_CACHE_ENV] = str(tmp / "fit-cache") if cache == "on" else "off"
@@ -756,20 +869,32 @@ def run_profile(log) -> dict:
             breakdown = profile_breakdown(stats, total)
             inclusive = {}
             for key, (_, _, _, cumtime, _) in stats.stats.items():
-                for wanted in ("build.py:prepare", "preflight.py:check", "pdf.py:render", "pdf.py:to_bytes",
-                               "fitting.py:fit_pages", "build.py:_lay_out"):
+                for wanted in (
+                    "build.py:prepare",
+                    "preflight.py:check",
+                    "pdf.py:render",
+                    "pdf.py:to_bytes",
+                    "fitting.py:fit_pages",
+                    "build.py:_lay_out",
+                ):
                     f, func = wanted.split(":")
                     if key[0].endswith(f) and key[2] == func:
                         inclusive[wanted] = round(cumtime, 3)
             renders = sum(v[1] for k, v in stats.stats.items() if k[0].endswith("pdf.py") and k[2] == "render")
-            log(f"\n{issue_name}, {label} ({result.pages} pages): {total:.2f} s under cProfile, "
-                f"{renders} WeasyPrint layout(s)")
+            log(
+                f"\n{issue_name}, {label} ({result.pages} pages): {total:.2f} s under cProfile, "
+                f"{renders} WeasyPrint layout(s)"
+            )
             log("  inclusive: " + ", ".join(f"{k} {v:.2f} s" for k, v in inclusive.items()))
             profiled = sum(v for _, v in breakdown)
             for name, seconds in breakdown:
                 log(f"  {seconds:7.3f} s  {100 * seconds / profiled:5.1f} %  {name}")
-            out[f"{issue_name}/{label}"] = {"seconds_profiled": round(total, 3), "layouts": renders, "inclusive": inclusive,
-                                            "exclusive_by_component": {k: round(v, 3) for k, v in breakdown}}
+            out[f"{issue_name}/{label}"] = {
+                "seconds_profiled": round(total, 3),
+                "layouts": renders,
+                "inclusive": inclusive,
+                "exclusive_by_component": {k: round(v, 3) for k, v in breakdown},
+            }
     shutil.rmtree(tmp, ignore_errors=True)
     return out
 
@@ -786,50 +911,116 @@ def headline(results: dict) -> list[dict]:
         return f"{name} ({results['issues'][name]['pages']} p)"
 
     def row(figure, issue, what, value, key, a=None, b=None, target=None, judged=True):
-        rows.append({"figure": figure, "issue": issue, "what": what, "a": a, "b": b, "value": value,
-                     "target": target or target_text(key), "met": met(key, value) if judged else None})
+        rows.append(
+            {
+                "figure": figure,
+                "issue": issue,
+                "what": what,
+                "a": a,
+                "b": b,
+                "value": value,
+                "target": target or target_text(key),
+                "met": met(key, value) if judged else None,
+            }
+        )
 
     names = ("sample", "generated")
     if "a" in f:
-        what = {"cold": "our build (email) ÷ bare WeasyPrint, cold",
-                "first": "our first build (no fit cache) ÷ bare, cold",
-                "warm": "our build (email) ÷ bare WeasyPrint, warm"}
+        what = {
+            "cold": "our build (email) ÷ bare WeasyPrint, cold",
+            "first": "our first build (no fit cache) ÷ bare, cold",
+            "warm": "our build (email) ÷ bare WeasyPrint, warm",
+        }
         for name in names:
             for mode in ("cold", "first", "warm"):
                 r = f["a"][mode][name]
-                row(f"(a) {mode}", label(name), what[mode], r["ratio"], "a", r["a_seconds"]["median"],
-                    r["b_seconds"]["median"])
+                row(
+                    f"(a) {mode}",
+                    label(name),
+                    what[mode],
+                    r["ratio"],
+                    "a",
+                    r["a_seconds"]["median"],
+                    r["b_seconds"]["median"],
+                )
     if "b" in f:
         for name in names:
             r = f["b"][name]
-            row("(b)", label(name), "3 outputs ÷ 1 output, warm", r["ratio"], "b", r["a_seconds"]["median"],
-                r["b_seconds"]["median"])
+            row(
+                "(b)",
+                label(name),
+                "3 outputs ÷ 1 output, warm",
+                r["ratio"],
+                "b",
+                r["a_seconds"]["median"],
+                r["b_seconds"]["median"],
+            )
     if "c" in f:
         r = f["c"]
-        issues = (f"{r['issues']} sample copies" if "sample" in r["kind"]
-                  else f"{r['issues']} small ({r['pages_in_batch']} p)")
-        row("(c)", issues, "jobs=1 ÷ jobs=2 (speed-up)", r["speedup"], "c", r["build_many_seconds"]["jobs1"]["median"],
-            r["build_many_seconds"]["jobs2"]["median"])
-        row("(c) cores", issues, "free cores beside the jobs=2 runs", r["free_cores"]["median"], "c",
-            target="(context)", judged=False)
+        issues = (
+            f"{r['issues']} sample copies"
+            if "sample" in r["kind"]
+            else f"{r['issues']} small ({r['pages_in_batch']} p)"
+        )
+        row(
+            "(c)",
+            issues,
+            "jobs=1 ÷ jobs=2 (speed-up)",
+            r["speedup"],
+            "c",
+            r["build_many_seconds"]["jobs1"]["median"],
+            r["build_many_seconds"]["jobs2"]["median"],
+        )
+        row(
+            "(c) cores",
+            issues,
+            "free cores beside the jobs=2 runs",
+            r["free_cores"]["median"],
+            "c",
+            target="(context)",
+            judged=False,
+        )
     if "d" in f:
         for name in names:
             r = f["d"][name]
-            row("(d)", label(name), "watch rebuild ÷ cold build, after an edit", r["ratio"], "d",
-                r["a_seconds"]["median"], r["b_seconds"]["median"])
+            row(
+                "(d)",
+                label(name),
+                "watch rebuild ÷ cold build, after an edit",
+                r["ratio"],
+                "d",
+                r["a_seconds"]["median"],
+                r["b_seconds"]["median"],
+            )
     if "e" in f:
         for name in names:
             value = f["e"][name]["peak_mb"]["median"]
-            row("(e)", label(name), "peak RSS, cold build of 3 outputs (MB)", value, "e",
-                target=None if name == "generated" else "(context)", judged=name == "generated")
+            row(
+                "(e)",
+                label(name),
+                "peak RSS, cold build of 3 outputs (MB)",
+                value,
+                "e",
+                target=None if name == "generated" else "(context)",
+                judged=name == "generated",
+            )
     if "startup" in results:
         s = results["startup"]
         for key, value in s["seconds"].items():
             row("startup", key, f"`newsletter-pdf {key}` wall time (s)", value["median"], "startup")
         imported = [k for k, v in s["weasyprint_imported"].items() if v]
-        rows.append({"figure": "imports", "issue": "check, --help, schema", "what": "weasyprint in sys.modules",
-                     "a": None, "b": None, "value": ", ".join(imported) if imported else "no",
-                     "target": "no", "met": not imported})
+        rows.append(
+            {
+                "figure": "imports",
+                "issue": "check, --help, schema",
+                "what": "weasyprint in sys.modules",
+                "a": None,
+                "b": None,
+                "value": ", ".join(imported) if imported else "no",
+                "target": "no",
+                "met": not imported,
+            }
+        )
     return rows
 
 
@@ -859,7 +1050,8 @@ def write_markdown(results: dict, path: Path) -> None:
         "|---|---|",
         f"| CPU | {m.get('cpu_model')} |",
         f"| cores | {m.get('cpus_usable')} usable ({m.get('cpus_os')} seen by the OS"
-        + (f", cgroup limit {m['cgroup_cpu_limit']}" if "cgroup_cpu_limit" in m else "") + ") |",
+        + (f", cgroup limit {m['cgroup_cpu_limit']}" if "cgroup_cpu_limit" in m else "")
+        + ") |",
         f"| memory | {m.get('memory_gb')} GB |",
         f"| OS | {m.get('platform')} |",
         f"| Python | {m.get('python')} |",
@@ -887,33 +1079,50 @@ def write_markdown(results: dict, path: Path) -> None:
     for name in ("sample", "generated"):
         steps = f["b"][name].get("steps_of_three_median_s", {})
         if steps:
-            lines.append(f"- Steps of a warm three-output build, {name}: "
-                         + "; ".join(f"{k} {v:.2f} s" for k, v in steps.items()) + ".")
+            lines.append(
+                f"- Steps of a warm three-output build, {name}: "
+                + "; ".join(f"{k} {v:.2f} s" for k, v in steps.items())
+                + "."
+            )
     for name in ("sample", "generated"):
         cold = f["a"]["cold"][name]
-        lines.append(f"- (a) cold, {name}: peak RSS ours {cold['peak_rss_mb']['ours']['median']} MB, "
-                     f"bare WeasyPrint {cold['peak_rss_mb']['weasyprint']['median']} MB; email PDF "
-                     f"{cold['pdf_bytes']['ours']} bytes (ours) vs {cold['pdf_bytes']['weasyprint']} (bare).")
+        lines.append(
+            f"- (a) cold, {name}: peak RSS ours {cold['peak_rss_mb']['ours']['median']} MB, "
+            f"bare WeasyPrint {cold['peak_rss_mb']['weasyprint']['median']} MB; email PDF "
+            f"{cold['pdf_bytes']['ours']} bytes (ours) vs {cold['pdf_bytes']['weasyprint']} (bare)."
+        )
     for name in ("sample", "generated"):
         lines.append(f"- Page fitting ({name}, after an edit): {f['a']['first'][name]['page_fitting']}.")
     for name, estimate in results.get("b_cold_estimate", {}).items():
-        lines.append(f"- (b) cold, estimated ({name}): a cold three-output build of (e) ÷ the cold first email "
-                     f"build of (a): {estimate}. Not interleaved, and (e) has fewer runs, so this is a rough figure.")
+        lines.append(
+            f"- (b) cold, estimated ({name}): a cold three-output build of (e) ÷ the cold first email "
+            f"build of (a): {estimate}. Not interleaved, and (e) has fewer runs, so this is a rough figure."
+        )
     c = f["c"]
     if "speedup_per_core_obtained" in c:
         two = c["speedup_runs_with_two_free_cores"]
-        lines.append(f"- (c) speed-up in the runs where two cores were free beside it: {two['runs']} "
-                     f"(median {two['median']}); speed-up per core the batch obtained: "
-                     f"{c['speedup_per_core_obtained']} (1.0: it scales with the cores it gets).")
-    lines.append(f"- (c) cores the jobs=2 batch actually got (CPU s ÷ wall s): median {c['cores_used']['jobs2']['median']}; "
-                 f"free cores measured beside it (two CPU-bound spinners): median {c['free_cores']['median']} "
-                 f"(runs {c['free_cores']['runs']}). A speed-up above the free cores is not possible.")
-    lines.append(f"- (c) whole processes (interpreter start included): jobs=1 "
-                 f"{c['whole_process_seconds']['jobs1']['median']} s, jobs=2 {c['whole_process_seconds']['jobs2']['median']} s, "
-                 f"speed-up {c['speedup_whole_process']}×.")
+        lines.append(
+            f"- (c) speed-up in the runs where two cores were free beside it: {two['runs']} "
+            f"(median {two['median']}); speed-up per core the batch obtained: "
+            f"{c['speedup_per_core_obtained']} (1.0: it scales with the cores it gets)."
+        )
+    lines.append(
+        f"- (c) cores the jobs=2 batch actually got (CPU s ÷ wall s): median {c['cores_used']['jobs2']['median']}; "
+        f"free cores measured beside it (two CPU-bound spinners): median {c['free_cores']['median']} "
+        f"(runs {c['free_cores']['runs']}). A speed-up above the free cores is not possible."
+    )
+    lines.append(
+        f"- (c) whole processes (interpreter start included): jobs=1 "
+        f"{c['whole_process_seconds']['jobs1']['median']} s, jobs=2 {c['whole_process_seconds']['jobs2']['median']} s, "
+        f"speed-up {c['speedup_whole_process']}×."
+    )
     s = results["startup"]
-    lines.append(f"- Start-up command: `{s['command']}`. Heavy modules loaded after importing the CLI and running "
-                 f"the command: " + "; ".join(f"{k}: {', '.join(v) or 'none'}" for k, v in s["heavy_modules_loaded"].items()) + ".")
+    lines.append(
+        f"- Start-up command: `{s['command']}`. Heavy modules loaded after importing the CLI and running "
+        f"the command: "
+        + "; ".join(f"{k}: {', '.join(v) or 'none'}" for k, v in s["heavy_modules_loaded"].items())
+        + "."
+    )
     if results.get("notes"):
         lines += ["", "## Notes", ""] + [f"- {n}" for n in results["notes"]]
     # A hand-written analysis below the marker survives the next run (it may then be out of date).
@@ -921,7 +1130,7 @@ def write_markdown(results: dict, path: Path) -> None:
     if path.exists():
         old = path.read_text(encoding="utf-8")
         if ANALYSIS_MARKER in old:
-            kept = old[old.index(ANALYSIS_MARKER):]
+            kept = old[old.index(ANALYSIS_MARKER) :]
     text = "\n".join(lines) + "\n"
     if kept:
         text += "\n" + kept
@@ -950,16 +1159,23 @@ def derive(results: dict) -> None:
     if "e" in f and "a" in f:  # both without the fit cache: all three outputs, cold, against email alone, cold
         results["b_cold_estimate"] = {
             name: round(f["e"][name]["seconds"]["median"] / f["a"]["first"][name]["a_seconds"]["median"], 3)
-            for name in ("sample", "generated")}
+            for name in ("sample", "generated")
+        }
     if "c" in f:
         c = f["c"]
         free, used = c["free_cores"]["runs"], c["cores_used"]["jobs2"]["runs"]
         # Speed-up per core actually obtained: near 1.0 when the batch scales with the cores it gets.
-        c["speedup_per_core_obtained"] = round(statistics.median(
-            s / (u2 / u1) for s, u1, u2 in zip(c["speedups"], c["cores_used"]["jobs1"]["runs"], used)), 3)
+        c["speedup_per_core_obtained"] = round(
+            statistics.median(
+                s / (u2 / u1) for s, u1, u2 in zip(c["speedups"], c["cores_used"]["jobs1"]["runs"], used)
+            ),
+            3,
+        )
         with_two = [s for s, cores in zip(c["speedups"], free) if cores >= 1.8]
-        c["speedup_runs_with_two_free_cores"] = {"runs": with_two,
-                                                 "median": round(statistics.median(with_two), 3) if with_two else None}
+        c["speedup_runs_with_two_free_cores"] = {
+            "runs": with_two,
+            "median": round(statistics.median(with_two), 3) if with_two else None,
+        }
     results["headline"] = headline(results)
 
 
@@ -977,19 +1193,35 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=None, help="runs per figure (default 5; 2 with --quick)")
     parser.add_argument("--quick", action="store_true", help="smoke run: 2 runs, a batch of 6 issues")
-    parser.add_argument("--batch", type=int, default=None, help="issues in the batch of (c) (default 24; 6 with --quick)")
-    parser.add_argument("--batch-kind", choices=["small", "sample"], default="small",
-                        help="(c) builds small generated issues (default), or copies of the sample (slower)")
+    parser.add_argument(
+        "--batch", type=int, default=None, help="issues in the batch of (c) (default 24; 6 with --quick)"
+    )
+    parser.add_argument(
+        "--batch-kind",
+        choices=["small", "sample"],
+        default="small",
+        help="(c) builds small generated issues (default), or copies of the sample (slower)",
+    )
     parser.add_argument("--memory-runs", type=int, default=3, help="runs of (e), peak memory (default 3)")
-    parser.add_argument("--json", type=Path, default=None,
-                        help="where to write the results (default bench/results.json; bench/results-quick.json with --quick)")
+    parser.add_argument(
+        "--json",
+        type=Path,
+        default=None,
+        help="where to write the results (default bench/results.json; bench/results-quick.json with --quick)",
+    )
     parser.add_argument("--only", default="abcdes", help="figures to measure, e.g. 'ad' (s: start-up); default all")
     parser.add_argument("--profile", action="store_true", help="profile warm builds by component instead")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    parser.add_argument("--rewrite", action="store_true",
-                        help="measure nothing: recompute the derived figures of bench/results.json and rewrite RESULTS.md")
-    parser.add_argument("--no-snapshot", action="store_true",
-                        help="measure the working tree in place instead of a copy taken at the start")
+    parser.add_argument(
+        "--rewrite",
+        action="store_true",
+        help="measure nothing: recompute the derived figures of bench/results.json and rewrite RESULTS.md",
+    )
+    parser.add_argument(
+        "--no-snapshot",
+        action="store_true",
+        help="measure the working tree in place instead of a copy taken at the start",
+    )
     args = parser.parse_args()
 
     if Path.cwd().resolve() != REPO:
@@ -1011,9 +1243,14 @@ def main() -> int:
         code_dir = snapshot(Path(tempfile.mkdtemp(prefix="newsletter-bench-code-")) / "code")
         atexit.register(lambda: args.keep or shutil.rmtree(code_dir.parent, ignore_errors=True))
     if args.profile:
-        report = {"about": {"finished": time.strftime("%Y-%m-%d %H:%M %Z"), "code_digest": code_digest(ROOT),
-                            "note": "cProfile: pure-Python code (pypdf, our loader) is slowed more than C calls"},
-                  **run_profile(log)}
+        report = {
+            "about": {
+                "finished": time.strftime("%Y-%m-%d %H:%M %Z"),
+                "code_digest": code_digest(ROOT),
+                "note": "cProfile: pure-Python code (pypdf, our loader) is slowed more than C calls",
+            },
+            **run_profile(log),
+        }
         (args.json or BENCH / "profile.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         return 0
 
@@ -1026,21 +1263,43 @@ def main() -> int:
 
     started = time.time()
     memory_runs = 1 if args.quick else args.memory_runs
-    results: dict = {"settings": {"runs": runs, "batch": batch, "batch_kind": args.batch_kind,
-                                  "memory_runs": memory_runs, "quick": args.quick, "only": args.only,
-                                  "code": f"snapshot of the working tree, digest {code_digest(ROOT)}" if code_dir
-                                  else "working tree in place"},
-                     "load_before": load_average(), "machine": machine(), "figures": {}, "notes": []}
+    results: dict = {
+        "settings": {
+            "runs": runs,
+            "batch": batch,
+            "batch_kind": args.batch_kind,
+            "memory_runs": memory_runs,
+            "quick": args.quick,
+            "only": args.only,
+            "code": f"snapshot of the working tree, digest {code_digest(ROOT)}"
+            if code_dir
+            else "working tree in place",
+        },
+        "load_before": load_average(),
+        "machine": machine(),
+        "figures": {},
+        "notes": [],
+    }
     bench = Bench(runs, batch, args.batch_kind, memory_runs, log)
     try:
         bench.setup()
-        results["issues"] = {k: {"path": str(v["path"].relative_to(ROOT) if v["path"].is_relative_to(ROOT) else
-                                          f"generated: tests/stress_issue.py articles={v['articles']} seed=7"),
-                                 "pages": v["pages"]} for k, v in bench.issues.items()}
-        steps = [("ad", "(a) our build vs bare WeasyPrint, and (d) watch rebuild vs cold build", bench.figure_a_d),
-                 ("b", "(b) three outputs vs one", bench.figure_b),
-                 ("c", "(c) batch, jobs=1 vs jobs=2", bench.figure_c),
-                 ("e", "(e) peak memory", bench.figure_e)]
+        results["issues"] = {
+            k: {
+                "path": str(
+                    v["path"].relative_to(ROOT)
+                    if v["path"].is_relative_to(ROOT)
+                    else f"generated: tests/stress_issue.py articles={v['articles']} seed=7"
+                ),
+                "pages": v["pages"],
+            }
+            for k, v in bench.issues.items()
+        }
+        steps = [
+            ("ad", "(a) our build vs bare WeasyPrint, and (d) watch rebuild vs cold build", bench.figure_a_d),
+            ("b", "(b) three outputs vs one", bench.figure_b),
+            ("c", "(c) batch, jobs=1 vs jobs=2", bench.figure_c),
+            ("e", "(e) peak memory", bench.figure_e),
+        ]
         for keys, title, function in steps:
             if any(k in args.only for k in keys):
                 log(title)
@@ -1064,8 +1323,10 @@ def main() -> int:
     derive(results)
     print_table(results["headline"])
     json_path.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
-    log(f"\nwrote {json_path.relative_to(REPO) if json_path.is_relative_to(REPO) else json_path}"
-        f" ({results['elapsed_s']:.0f} s)")
+    log(
+        f"\nwrote {json_path.relative_to(REPO) if json_path.is_relative_to(REPO) else json_path}"
+        f" ({results['elapsed_s']:.0f} s)"
+    )
     if full and not args.quick and args.json is None:
         write_markdown(results, BENCH / "RESULTS.md")
         log("wrote bench/RESULTS.md")

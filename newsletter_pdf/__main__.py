@@ -1,5 +1,5 @@
 """python -m newsletter_pdf"""
 
-from .cli import main
+from newsletter_pdf.cli.app import main
 
 main()

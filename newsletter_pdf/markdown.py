@@ -42,7 +42,7 @@ def _link_shows_its_address(token: Token, siblings: list[Token]) -> bool:
         return True
     index = siblings.index(token)
     following = siblings[index + 1] if index + 1 < len(siblings) else None
-    href = (token.attrGet("href") or "").rstrip("/")
+    href = str(token.attrGet("href") or "").rstrip("/")
     text = (following.content if following is not None and following.type == "text" else "").rstrip("/")
     return bool(text) and (text == href or href.split("://", 1)[-1] == text.split("://", 1)[-1])
 
@@ -53,9 +53,11 @@ def render(text: str, base: Path | None = None) -> str:
     for block in tokens:
         for token in block.children or []:
             if token.type == "link_open":
-                href = token.attrGet("href") or ""
+                href = str(token.attrGet("href") or "")
                 # Paper has no links: print output shows the address after the words.
-                if href.startswith(("http://", "https://")) and not _link_shows_its_address(token, block.children):
+                if href.startswith(("http://", "https://")) and not _link_shows_its_address(
+                    token, block.children or []
+                ):
                     token.attrSet("class", "external")
     for token in _walk(tokens):
         if token.type in ("heading_open", "heading_close"):

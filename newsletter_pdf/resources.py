@@ -36,3 +36,17 @@ def layouts_dir() -> Path:
 
 def fonts_dir() -> Path:
     return bundled_dir("fonts")
+
+
+BASE_LAYOUT = "base"
+LAYOUT_DEFAULTS_FILE = "layout.yaml"
+
+
+def layout_names() -> dict[str, Path]:
+    """Every layout shipped with newsletter-pdf, by name (a folder with a layout.yaml; base is not one)."""
+    root = layouts_dir()
+    return {
+        p.name: p
+        for p in sorted(root.iterdir())
+        if p.is_dir() and p.name != BASE_LAYOUT and (p / LAYOUT_DEFAULTS_FILE).is_file()
+    }

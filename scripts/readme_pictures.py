@@ -1,13 +1,13 @@
 """Render page 1 of the sample issue in every layout to docs/<layout>-page1.png (for the README)."""
 
-from pathlib import Path
 import tempfile
+from pathlib import Path
 
 import pypdfium2 as pdfium
 from PIL import Image
 
-from newsletter_pdf.build import build
-from newsletter_pdf.layouts import available
+from newsletter_pdf.pipeline import build
+from newsletter_pdf.render.layouts import available
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_ISSUE = ROOT / "issues" / "2025-11"
+from support.paths import ROOT, SAMPLE_ISSUE
 
 
 def pytest_addoption(parser):
@@ -94,7 +93,7 @@ def editable_issue(tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory):
     """The sample issue, built once for the whole session (with its HTML)."""
-    from newsletter_pdf.build import build
+    from newsletter_pdf.pipeline import build
 
     logger = logging.getLogger("weasyprint")
     handler = _WeasyPrintLog()
@@ -110,8 +109,8 @@ def sample_build(tmp_path_factory):
 @pytest.fixture(scope="session")
 def stress_build(tmp_path_factory):
     """A generated 25-article issue (mixed lengths, images, long words and URLs, several scripts)."""
-    from newsletter_pdf.build import build
-    from stress_issue import write_stress_issue
+    from newsletter_pdf.pipeline import build
+    from support.stress_issue import write_stress_issue
 
     issue = write_stress_issue(tmp_path_factory.mktemp("stress"))
     logger = logging.getLogger("weasyprint")
@@ -123,4 +122,3 @@ def stress_build(tmp_path_factory):
         logger.removeHandler(handler)
     result.weasyprint_log = [r.getMessage() for r in handler.records]
     return result
-

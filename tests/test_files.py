@@ -13,10 +13,10 @@ import pypdf
 import pytest
 from typer.testing import CliRunner
 
-from bad_inputs import CASES, MINIMAL, make_case
-from conftest import ROOT, SAMPLE_ISSUE
-from newsletter_pdf.cli import app
+from newsletter_pdf.cli.app import app
 from newsletter_pdf.files import atomic_writer, write_atomically
+from support.bad_inputs import CASES, MINIMAL, make_case
+from support.paths import ROOT, SAMPLE_ISSUE
 
 OLD = b"%PDF-1.7\n% the last good copy\n" + b"x" * 5000 + b"\n%%EOF\n"
 
@@ -51,27 +51,25 @@ def test_atomic_writer_replaces_the_file_only_when_the_block_completes(tmp_path)
 def test_atomic_writer_leaves_the_old_file_intact_when_the_block_raises(tmp_path):
     target = tmp_path / "issue.pdf"
     target.write_bytes(OLD)
-    with pytest.raises(RuntimeError, match="disk on fire"):
-        with atomic_writer(target) as stream:
-            stream.write(b"%PDF-1.7 half a file")
-            stream.flush()
-            raise RuntimeError("disk on fire")
+    with pytest.raises(RuntimeError, match="disk on fire"), atomic_writer(target) as stream:
+        stream.write(b"%PDF-1.7 half a file")
+        stream.flush()
+        raise RuntimeError("disk on fire")
     assert target.read_bytes() == OLD
     assert _leftovers(tmp_path, target) == []  # the temporary file is removed
 
 
 def test_atomic_writer_creates_nothing_when_the_block_raises(tmp_path):
     target = tmp_path / "new" / "issue.pdf"
-    with pytest.raises(KeyboardInterrupt):
-        with atomic_writer(target) as stream:
-            stream.write(b"half")
-            raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt), atomic_writer(target) as stream:
+        stream.write(b"half")
+        raise KeyboardInterrupt
     assert not target.exists()
     assert list(target.parent.iterdir()) == []
 
 
 def test_write_atomically_writes_text_and_bytes(tmp_path):
-    assert write_atomically(tmp_path / "a.txt", "é\n").read_bytes() == "é\n".encode("utf-8")
+    assert write_atomically(tmp_path / "a.txt", "é\n").read_bytes() == "é\n".encode()
     assert write_atomically(tmp_path / "a.bin", b"\0\1").read_bytes() == b"\0\1"
 
 
@@ -138,7 +136,7 @@ SLOW_DISK = textwrap.dedent(
 
     io.open = builtins.open = slow_open
     os.fdopen = slow_fdopen
-    from newsletter_pdf.cli import app
+    from newsletter_pdf.cli.app import app
     sys.argv[0] = "newsletter-pdf"
     app()
     """
@@ -148,7 +146,7 @@ SLOW_DISK = textwrap.dedent(
 @pytest.fixture(scope="module")
 def good_print_pdf(tmp_path_factory) -> tuple[bytes, int]:
     """A complete print PDF of the sample issue and its page count: the 'last good copy'."""
-    from newsletter_pdf.build import build
+    from newsletter_pdf.pipeline import build
 
     out = tmp_path_factory.mktemp("good")
     result = build(SAMPLE_ISSUE, out, profiles=["print"])
@@ -310,7 +308,10 @@ def test_bad_input_in_a_real_process_exits_1_without_a_traceback(tmp_path):
     files = _existing_outputs(out)
     done = subprocess.run(
         [sys.executable, "-m", "newsletter_pdf", "build", str(issue), "-o", str(out)],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr + done.stdout

@@ -22,11 +22,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from bad_inputs import MINIMAL
-from newsletter_pdf.cli import app
+from newsletter_pdf.cli.app import app
 from newsletter_pdf.errors import UserError, ValidationProblems
-from newsletter_pdf.loader import load
-from newsletter_pdf.models import Newsletter
+from newsletter_pdf.input.loader import load
+from newsletter_pdf.input.models import Newsletter
+from support.bad_inputs import MINIMAL
 
 FUZZ = settings(
     max_examples=80,
@@ -102,14 +102,63 @@ def _check_exits_0_or_1(issue: Path) -> int:
 # --- values and documents ------------------------------------------------------------------
 
 TRICKY_STRINGS = [
-    "", " ", "\t", "\n", "~", "null", "yes", "0", "-1", "1e309", "0x10", ".nan",
-    "2025-13", "2025-00", "2025-11-31", "0000-01", "9999-12", "2025-11-01T10:00:00", "2025/11",
-    "http://127.0.0.1:9/p.png", "https://example.org/x", "javascript:alert(1)", "file:///etc/passwd",
-    "../../secret.png", "/etc/passwd", "images/dot.png", "../images/dot.png", "images", "articles/second.md",
-    "articles/", ".", "..", "images/\0.png", "a\0b", "data:image/png;base64,iVBORw0KGgo=",
-    "classic", "modern", "Classic", "A4", "a5", "Letter", "en", "xx-YY-zz", "e" * 3, "@", "a@b.c",
-    "<script>alert(1)</script>", "{{ 7*7 }}", "%(x)s {0} {x}", "\u202ertl", "日本語の見出し", "🗞️" * 20,
-    "x" * 5000, "word " * 2000, "![x](http://127.0.0.1:9/p.png)", "![x](images/dot.png)", "![x](nope.png)",
+    "",
+    " ",
+    "\t",
+    "\n",
+    "~",
+    "null",
+    "yes",
+    "0",
+    "-1",
+    "1e309",
+    "0x10",
+    ".nan",
+    "2025-13",
+    "2025-00",
+    "2025-11-31",
+    "0000-01",
+    "9999-12",
+    "2025-11-01T10:00:00",
+    "2025/11",
+    "http://127.0.0.1:9/p.png",
+    "https://example.org/x",
+    "javascript:alert(1)",
+    "file:///etc/passwd",
+    "../../secret.png",
+    "/etc/passwd",
+    "images/dot.png",
+    "../images/dot.png",
+    "images",
+    "articles/second.md",
+    "articles/",
+    ".",
+    "..",
+    "images/\0.png",
+    "a\0b",
+    "data:image/png;base64,iVBORw0KGgo=",
+    "classic",
+    "modern",
+    "Classic",
+    "A4",
+    "a5",
+    "Letter",
+    "en",
+    "xx-YY-zz",
+    "e" * 3,
+    "@",
+    "a@b.c",
+    "<script>alert(1)</script>",
+    "{{ 7*7 }}",
+    "%(x)s {0} {x}",
+    "\u202ertl",
+    "日本語の見出し",
+    "🗞️" * 20,
+    "x" * 5000,
+    "word " * 2000,
+    "![x](http://127.0.0.1:9/p.png)",
+    "![x](images/dot.png)",
+    "![x](nope.png)",
 ]
 HUGE_NUMBERS = [2**31, 2**63, 2**64 + 1, -(2**63), 10**100, 10**4000, 1e308, -1e308, 1e-308]
 
@@ -149,7 +198,7 @@ def _paths(node, prefix=()):
 
 def _containers(node, kind, prefix=()):
     found = [prefix] if isinstance(node, kind) else []
-    return found + [p for p in _paths(node, prefix) if isinstance(_get(node, p[len(prefix):]), kind)]
+    return found + [p for p in _paths(node, prefix) if isinstance(_get(node, p[len(prefix) :]), kind)]
 
 
 def _get(node, path):
@@ -187,24 +236,77 @@ def _mutate(data, doc, name: str):
 
 
 YAMLISH_LINES = [
-    "name: x", "title: y", "date: 2025-11", "volume: 1", "number: -1", "articles:", "  - title: t",
-    "  - file: articles/second.md", "    body: |", "      text", "- item", "  nested: 1", "---", "...",
-    ": :", "[", "]", "{", "}", "&a [1, 2]", "*a", "*undefined", "!!python/object/apply:os.system ['true']",
-    "!!binary AAAA", "? complex key", "|", ">", "'unterminated", '"esc \\x00 \\u263A"', "\t- tab indent",
-    "%YAML 1.2", "%TAG ! tag:x,2025:", "!tag x", "key: value # comment", "<<: *a", "a: b: c",
-    "date: 2025-11-01 10:00", "image: {src: images/dot.png, alt: 1}", "\ufeffname: bom",
+    "name: x",
+    "title: y",
+    "date: 2025-11",
+    "volume: 1",
+    "number: -1",
+    "articles:",
+    "  - title: t",
+    "  - file: articles/second.md",
+    "    body: |",
+    "      text",
+    "- item",
+    "  nested: 1",
+    "---",
+    "...",
+    ": :",
+    "[",
+    "]",
+    "{",
+    "}",
+    "&a [1, 2]",
+    "*a",
+    "*undefined",
+    "!!python/object/apply:os.system ['true']",
+    "!!binary AAAA",
+    "? complex key",
+    "|",
+    ">",
+    "'unterminated",
+    '"esc \\x00 \\u263A"',
+    "\t- tab indent",
+    "%YAML 1.2",
+    "%TAG ! tag:x,2025:",
+    "!tag x",
+    "key: value # comment",
+    "<<: *a",
+    "a: b: c",
+    "date: 2025-11-01 10:00",
+    "image: {src: images/dot.png, alt: 1}",
+    "\ufeffname: bom",
 ]
-yamlish = st.lists(
-    st.one_of(st.sampled_from(YAMLISH_LINES), st.text(max_size=30)), max_size=12
-).map("\n".join)
+yamlish = st.lists(st.one_of(st.sampled_from(YAMLISH_LINES), st.text(max_size=30)), max_size=12).map("\n".join)
 
 
 def _bodies():
     fragments = st.sampled_from(
-        ["# Heading", "## Sub", "- item", "1. first", "> quote", "**bold**", "_em_", "`code`", "---", "| a | b |",
-         "|---|---|", "[link](https://example.org)", "<https://example.org>", "<script>x</script>", "&amp; &#0;",
-         "```\ncode\n```", "![dot](images/dot.png)", "![remote](http://127.0.0.1:9/p.png)", "![gone](nope.png)",
-         "![up](../../secret.png)", "<img src=x onerror=alert(1)>", "\\", "*", "[x]: http://a.b"]
+        [
+            "# Heading",
+            "## Sub",
+            "- item",
+            "1. first",
+            "> quote",
+            "**bold**",
+            "_em_",
+            "`code`",
+            "---",
+            "| a | b |",
+            "|---|---|",
+            "[link](https://example.org)",
+            "<https://example.org>",
+            "<script>x</script>",
+            "&amp; &#0;",
+            "```\ncode\n```",
+            "![dot](images/dot.png)",
+            "![remote](http://127.0.0.1:9/p.png)",
+            "![gone](nope.png)",
+            "![up](../../secret.png)",
+            "<img src=x onerror=alert(1)>",
+            "\\",
+            "*",
+            "[x]: http://a.b",
+        ]
     )
     return st.lists(st.one_of(fragments, st.text(max_size=40)), max_size=8).map("\n\n".join)
 
@@ -229,8 +331,19 @@ def test_mutated_issue_files_load_or_fail_with_located_problems(data):
         (ws.issue / "issue.yaml").write_text(_dump(issue), encoding="utf-8")
         _write_article(ws.issue / "articles" / "second.md", front, body)
         damage = data.draw(
-            st.sampled_from(["none"] * 8 + ["no article file", "no image", "image is text", "image is empty",
-                             "article is a folder", "article not utf-8", "no newsletter.yaml", "no issue.yaml"]),
+            st.sampled_from(
+                ["none"] * 8
+                + [
+                    "no article file",
+                    "no image",
+                    "image is text",
+                    "image is empty",
+                    "article is a folder",
+                    "article not utf-8",
+                    "no newsletter.yaml",
+                    "no issue.yaml",
+                ]
+            ),
             label="damage",
         )
         article, image = ws.issue / "articles" / "second.md", ws.issue / "images" / "dot.png"
@@ -326,11 +439,12 @@ def _printable_by_bundled_fonts() -> list[str]:
 
     from fontTools.ttLib import TTFont
 
-    from newsletter_pdf.html import font_faces
+    from newsletter_pdf.render.html import font_faces
 
     covered = set.intersection(*(set(TTFont(face.path)["cmap"].getBestCmap()) for face in font_faces()))
     return sorted(
-        chr(c) for c in covered
+        chr(c)
+        for c in covered
         if unicodedata.category(chr(c))[0] in "LMNPSZ" and unicodedata.category(chr(c)) not in ("Zl", "Zp")
     )
 
@@ -343,8 +457,16 @@ printable_words = st.deferred(
 
 
 def _markdown(words):
-    blocks = ["# Heading", "- item\n- item", "> quote", "**bold** _em_", "`code`", "[link](https://example.org/a)",
-              "![A dot](images/dot.png)", "1. one\n2. two"]
+    blocks = [
+        "# Heading",
+        "- item\n- item",
+        "> quote",
+        "**bold** _em_",
+        "`code`",
+        "[link](https://example.org/a)",
+        "![A dot](images/dot.png)",
+        "1. one\n2. two",
+    ]
     return st.lists(st.one_of(words, st.sampled_from(blocks)), max_size=6).map("\n\n".join)
 
 
@@ -399,7 +521,7 @@ def test_generated_valid_issues_load_and_check(generated):
 @settings(FUZZ, max_examples=5)
 @given(valid_issues(printable_words))
 def test_generated_valid_issues_build_pdfs_that_open(generated):
-    from newsletter_pdf.build import build
+    from newsletter_pdf.pipeline import build
 
     with Workspace() as ws:
         _write_valid(ws, *generated)

@@ -1,5 +1,3 @@
-from pathlib import Path
-
 from newsletter_pdf import markdown as md
 
 

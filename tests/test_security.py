@@ -20,10 +20,10 @@ import pypdf
 import pytest
 import yaml
 
-from bad_inputs import MINIMAL
-from newsletter_pdf.build import build, prepare
 from newsletter_pdf.errors import UserError, ValidationProblems
-from newsletter_pdf.loader import load
+from newsletter_pdf.input.loader import load
+from newsletter_pdf.pipeline import build, prepare
+from support.bad_inputs import MINIMAL
 
 # --- helpers -------------------------------------------------------------------------
 
@@ -233,8 +233,17 @@ def test_raw_html_in_markdown_is_printed_as_text(issue):
     assert_no_markup_from_content(page, benign)
     text = "".join(page.text)
     # (the typographer turns straight quotes into curly ones: compare without them)
-    for shown in ("<script>alert(", "</script>", "<iframe src=", "<link rel=", "<p onclick=", "<img src=",
-                  "<base href=", "<object data=", "<style>body"):
+    for shown in (
+        "<script>alert(",
+        "</script>",
+        "<iframe src=",
+        "<link rel=",
+        "<p onclick=",
+        "<img src=",
+        "<base href=",
+        "<object data=",
+        "<style>body",
+    ):
         assert shown in text, f"{shown!r} is not shown as text"
 
 
@@ -251,8 +260,8 @@ def test_raw_html_in_an_article_file_and_in_the_about_box_is_text(issue):
 
 PAYLOAD = (
     "</style><script>alert(1)</script><style>body{background:url(http://127.0.0.1:9/f.png)}</style>"
-    "\" onmouseover=\"alert(2)\" x=' } @import url(http://127.0.0.1:9/i.css); "
-    "<img src=http://127.0.0.1:9/i.png> <!-- --> ]]> &amp; \\\" {{ 7*7 }} {% raw %}"
+    '" onmouseover="alert(2)" x=\' } @import url(http://127.0.0.1:9/i.css); '
+    '<img src=http://127.0.0.1:9/i.png> <!-- --> ]]> &amp; \\" {{ 7*7 }} {% raw %}'
 )
 
 
@@ -264,9 +273,9 @@ def _set_fields(issue: Path, value) -> None:
         d["address"]["lines"] = [value("line 1"), value("line 2")]
         d["address"]["phone"] = value("phone")
         # The email and web address checks let these through: autoescaping must hold them.
-        d["address"]["email"] = "\"><script>alert(5)</script>@example.org" if value("x") != "x" else "a@example.org"
+        d["address"]["email"] = '"><script>alert(5)</script>@example.org' if value("x") != "x" else "a@example.org"
         d["address"]["website"] = (
-            "https://example.org/\"><script>alert(6)</script>" if value("x") != "x" else "https://example.org/a"
+            'https://example.org/"><script>alert(6)</script>' if value("x") != "x" else "https://example.org/a"
         )
 
     def issue_file(d):
@@ -283,7 +292,10 @@ def _set_fields(issue: Path, value) -> None:
         "title": value("second title"),
         "author": value("second author"),
         "image": {
-            "src": "../images/dot.png", "alt": value("alt"), "caption": value("caption"), "credit": value("credit")
+            "src": "../images/dot.png",
+            "alt": value("alt"),
+            "caption": value("caption"),
+            "credit": value("credit"),
         },
     }
     second.write_text("---\n" + yaml.safe_dump(front, allow_unicode=True) + "---\nBody.\n", encoding="utf-8")
@@ -380,7 +392,7 @@ def test_an_img_written_in_markdown_fetches_nothing_and_prints_as_text(issue, li
         f'Before.\n\n<img src="{listener.url("raw.png")}"> <img src="file:///etc/passwd">\n\n'
         f'<link rel="stylesheet" href="{listener.url("x.css")}">\n\n'
         f"<style>@import url({listener.url('i.css')});</style>\n\n"
-        "<iframe src=\"x\"></iframe> <script>alert(1)</script>\n"
+        '<iframe src="x"></iframe> <script>alert(1)</script>\n'
     )
     set_first_body(issue, body)
     result = build(issue, tmp_path / "out", profiles=["email"], write_html=True)
@@ -395,7 +407,7 @@ def test_an_img_written_in_markdown_fetches_nothing_and_prints_as_text(issue, li
 @pytest.mark.weasyprint_may_warn
 def test_the_fetcher_itself_fetches_nothing_outside_the_roots(issue, listener, tmp_path):
     """HTML straight to WeasyPrint, as if a template or a Markdown bug let these through."""
-    from newsletter_pdf import pdf
+    from newsletter_pdf.render import engine as pdf
 
     secret = _secret(issue)
     (issue / "images" / "link.png").symlink_to(secret)
@@ -433,8 +445,17 @@ def test_the_fetcher_itself_fetches_nothing_outside_the_roots(issue, listener, t
     assert data.startswith(b"%PDF")
     assert listener.count == 0, listener.requests
     refused = set(rendered.refused)
-    for name in ("img http", "img https", "ftp", "passwd", "file host", "dotdot", "encoded dotdot", "symlink",
-                 "sibling prefix"):
+    for name in (
+        "img http",
+        "img https",
+        "ftp",
+        "passwd",
+        "file host",
+        "dotdot",
+        "encoded dotdot",
+        "symlink",
+        "sibling prefix",
+    ):
         assert urls[name] in refused, f"{name}: {urls[name]} was not refused"
     for name in ("link.css", "import.css", "font.woff", "bg.png"):
         assert f"{u}/{name}" in refused
@@ -450,7 +471,7 @@ def test_the_fetcher_itself_fetches_nothing_outside_the_roots(issue, listener, t
 def test_the_shared_image_cache_never_serves_what_the_fetcher_refuses(tmp_path):
     """Renders share an image cache (watch, batches, the layout passes): a file one render may read
     must not reach a later render whose folders do not include it, and each refusal is seen again."""
-    from newsletter_pdf import pdf
+    from newsletter_pdf.render import engine as pdf
 
     first_issue, second_issue = tmp_path / "first", tmp_path / "second"
     first_issue.mkdir()
@@ -469,7 +490,7 @@ def test_the_shared_image_cache_never_serves_what_the_fetcher_refuses(tmp_path):
 
 
 def test_the_fetcher_allows_the_issue_folder_and_data_urls(issue):
-    from newsletter_pdf.pdf import SandboxFetcher
+    from newsletter_pdf.render.engine import SandboxFetcher
 
     fetcher = SandboxFetcher([issue])
     assert fetcher.allows((issue / "images" / "dot.png").as_uri())
@@ -578,9 +599,7 @@ def test_a_file_that_is_not_an_image_is_a_located_problem(issue, name, data):
 
 
 def test_an_svg_entity_bomb_is_not_an_image(issue):
-    entities = '<!ENTITY a0 "xxxxxxxxxx">' + "".join(
-        f'<!ENTITY a{i} "{("&a%d;" % (i - 1)) * 10}">' for i in range(1, 10)
-    )
+    entities = '<!ENTITY a0 "xxxxxxxxxx">' + "".join(f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10))
     svg = (
         f'<?xml version="1.0"?><!DOCTYPE svg [{entities}]>'
         '<svg xmlns="http://www.w3.org/2000/svg"><text>&a9;</text></svg>'

@@ -1,0 +1,217 @@
+"""The command line: parse options, call one pipeline function, print what it made."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from newsletter_pdf.cli.report import Reporter, handled
+
+app = typer.Typer(
+    name="newsletter-pdf",
+    help="Typeset a newsletter issue (YAML + Markdown) into print-ready PDF.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+
+Verbose = Annotated[int, typer.Option("--verbose", "-v", count=True, help="Say more about each step.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print only the paths written, and problems.")]
+Debug = Annotated[bool, typer.Option("--debug", help="Show a traceback for internal errors.", hidden=True)]
+
+
+@app.callback()
+def _group() -> None:
+    """Typeset a newsletter issue (YAML + Markdown) into print-ready PDF."""
+
+
+def _reporter(quiet: bool, verbose: int) -> Reporter:
+    return Reporter(0 if quiet else 1 + verbose)
+
+
+@app.command()
+def build(
+    issue_dirs: Annotated[
+        list[Path], typer.Argument(help="Issue folders (each holding issue.yaml).", show_default=False)
+    ],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the PDFs into.")] = Path("out"),
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Issues built at once (0: one per core).")] = 0,
+    profile: Annotated[
+        list[str] | None,
+        typer.Option("--profile", "-p", help="print, email or archive; repeat for several. Default: all three."),
+    ] = None,
+    layout: Annotated[str | None, typer.Option("--layout", help="Layout to use instead of the publication's.")] = None,
+    html: Annotated[bool, typer.Option("--html", help="Also write the typeset HTML beside the PDFs.")] = False,
+    report: Annotated[Path | None, typer.Option("--report", help="Write the preflight report as JSON.")] = None,
+    email_budget: Annotated[
+        float, typer.Option("--email-budget", help="Warn when the email PDF is larger than this many MB.")
+    ] = 8.0,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an archive PDF that differs from the new one.")
+    ] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Treat WeasyPrint's warnings as errors.")] = False,
+    quiet: Quiet = False,
+    verbose: Verbose = 0,
+    debug: Debug = False,
+) -> None:
+    """Build issues into OUT/<publication>-<YYYY-MM>-{print,email,archive}.pdf, with a preflight report.
+
+    Example: [bold]newsletter-pdf build issues/2025-11 -o out --profile email[/bold]
+    Several at once: [bold]newsletter-pdf build issues/20* --jobs 2[/bold]
+    """
+    reporter = _reporter(quiet, verbose)
+    options: dict[str, Any] = {
+        "profiles": profile,
+        "layout_name": layout,
+        "write_html": html,
+        "strict": strict,
+        "force": force,
+        "email_budget": int(email_budget * 1_000_000),
+    }
+    if len(issue_dirs) > 1:
+        with handled(debug):
+            from newsletter_pdf.cli.report import run_batch
+
+            failed = run_batch(issue_dirs, out_dir, jobs, options, reporter)
+        raise typer.Exit(1 if failed else 0)
+    with handled(debug):
+        from newsletter_pdf.cli.report import show_details, show_preflight, warn_if_slow_subsetting, write_report
+        from newsletter_pdf.pipeline import build as run_build
+
+        result = run_build(issue_dirs[0], out_dir, progress=reporter.step, **options)
+        warn_if_slow_subsetting(reporter)
+        show_details(result, reporter)
+        show_preflight(result, reporter)
+        if report:
+            write_report(result, report)
+            reporter.step(f"Wrote the preflight report to {report}")
+        if result.html:
+            reporter.result(str(result.html))
+        for output in result.outputs:
+            reporter.result(str(output.path))
+
+
+@app.command()
+def check(
+    issue_dir: Annotated[Path, typer.Argument(help="The issue folder, holding issue.yaml.", show_default=False)],
+    layout: Annotated[str | None, typer.Option("--layout", help="Layout to check against.")] = None,
+    quiet: Quiet = False,
+    debug: Debug = False,
+) -> None:
+    """Validate an issue without typesetting it, and give advice on its content.
+
+    Example: [bold]newsletter-pdf check issues/2025-11[/bold]
+    """
+    with handled(debug):
+        from newsletter_pdf.cli.report import show_advice
+        from newsletter_pdf.pipeline import check as run_check
+
+        result = run_check(issue_dir, layout)
+        show_advice(result, _reporter(quiet, 0))
+
+
+@app.command()
+def new(
+    issues_dir: Annotated[Path, typer.Argument(help="The folder of issue folders.")] = Path("issues"),
+    quiet: Quiet = False,
+    debug: Debug = False,
+) -> None:
+    """Start the next issue: a folder for the month after the latest, numbered on, with a template article.
+
+    Example: [bold]newsletter-pdf new issues[/bold]
+    """
+    with handled(debug):
+        from newsletter_pdf.cli.scaffold import new_issue
+
+        made = new_issue(issues_dir)
+        reporter = _reporter(quiet, 0)
+        reporter.step(
+            f"Made {made.folder} for {made.date}, volume {made.volume}, number {made.number} "
+            f"(after {made.previous.name}), with one template article."
+        )
+        reporter.result(str(made.issue_file))
+
+
+@app.command()
+def preview(
+    issue_dir: Annotated[Path, typer.Argument(help="The issue folder, holding issue.yaml.", show_default=False)],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the PNG files.")] = Path("out/preview"),
+    dpi: Annotated[int, typer.Option("--dpi", help="Resolution of the page images.")] = 100,
+    quiet: Quiet = False,
+    debug: Debug = False,
+) -> None:
+    """Write PNG pages and a 600 px wide cover thumbnail (page 1) for the distribution email.
+
+    Example: [bold]newsletter-pdf preview issues/2025-11 -o out/preview[/bold]
+    """
+    reporter = _reporter(quiet, 0)
+    with handled(debug):
+        import tempfile
+
+        from newsletter_pdf.outputs.preview import write_preview
+        from newsletter_pdf.pipeline import build as run_build
+
+        with tempfile.TemporaryDirectory() as scratch:
+            result = run_build(issue_dir, scratch, profiles=["email"], progress=reporter.step)
+            made = write_preview(result.pdf, out_dir, dpi=dpi)
+        for page in made.pages:
+            reporter.result(str(page))
+        reporter.result(str(made.thumbnail))
+
+
+@app.command()
+def watch(
+    issue_dir: Annotated[Path, typer.Argument(help="The issue folder, holding issue.yaml.", show_default=False)],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the PDF into.")] = Path("out"),
+    profile: Annotated[
+        list[str] | None, typer.Option("--profile", "-p", help="Outputs to rebuild (email by default).")
+    ] = None,
+    quiet: Quiet = False,
+    debug: Debug = False,
+) -> None:
+    """Rebuild on every save of a source, image, layout or font file (Ctrl-C stops).
+
+    The process stays warm, so a rebuild after a small edit is much faster than a cold build.
+    Example: [bold]newsletter-pdf watch issues/2025-11[/bold]
+    """
+    reporter = _reporter(quiet, 0)
+    with handled(debug):
+        from newsletter_pdf.cli.report import run_watch
+
+        run_watch(issue_dir, out_dir, profile or ["email"], reporter)
+
+
+@app.command()
+def schema(
+    out_dir: Annotated[Path, typer.Argument(help="Folder for the schema files.")] = Path("schema"),
+    quiet: Quiet = False,
+) -> None:
+    """Write the JSON Schemas of newsletter.yaml, issue.yaml and article front matter.
+
+    Editors that read `# yaml-language-server: $schema=...` then complete and check as you type.
+    Example: [bold]newsletter-pdf schema schema/[/bold]
+    """
+    with handled():
+        from newsletter_pdf.input.schema import write_schemas
+
+        for path in write_schemas(out_dir):
+            _reporter(quiet, 0).result(str(path))
+
+
+@app.command("layouts")
+def list_layouts() -> None:
+    """List the layouts, with a line about each.
+
+    Example: [bold]newsletter-pdf layouts[/bold]
+    """
+    with handled():
+        from newsletter_pdf.render.layouts import available, load_layout
+
+        for name in available():
+            Reporter().result(f"{name:<14} {load_layout(name).description}")
+
+
+def main() -> None:
+    app()

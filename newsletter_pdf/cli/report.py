@@ -1,0 +1,258 @@
+"""What the user sees: progress on stdout, problems on stderr (Rich), never a traceback."""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from newsletter_pdf.errors import InternalError, NewsletterError, Problem, UserError, ValidationProblems
+
+# emoji=False: "issue.yaml:100:5" must not print as "issue.yaml💯5".
+out = Console(highlight=False, soft_wrap=True, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_INTERNAL = 0, 1, 3
+
+
+class Reporter:
+    """Progress lines, honouring -q (quiet) and -v (verbose)."""
+
+    def __init__(self, verbosity: int = 1):
+        self.verbosity = verbosity
+
+    def step(self, message: str) -> None:
+        if self.verbosity >= 1:
+            out.print(f"[dim]·[/dim] {message}")
+
+    def detail(self, message: str) -> None:
+        if self.verbosity >= 2:
+            out.print(f"  [dim]{message}[/dim]")
+
+    def result(self, message: str) -> None:
+        """The one line a script wants (e.g. the path written); printed even with -q."""
+        out.print(message)
+
+    def warn(self, message: str) -> None:
+        err.print(f"[yellow]warning:[/yellow] {message}")
+
+
+def error_line(text: str) -> None:
+    """One 'error: ...' line on stderr; the text is shown as it is (no Rich markup)."""
+    err.print("[bold red]error:[/bold red] ", end="")
+    err.print(text, markup=False)
+
+
+def os_error_text(exc: OSError) -> str:
+    """What the file system said (a full disk, no permission, a name too long) and about which file."""
+    return f"{exc.strerror or exc}: {exc.filename or ''}".strip(": ")
+
+
+def _where(problem: Problem) -> str:
+    """file:line:column, relative to the current folder when the file is below it."""
+    location = problem.location
+    try:
+        shown = Path(location.file).resolve().relative_to(Path.cwd())
+    except ValueError:
+        shown = location.file
+    return str(type(location)(shown, location.line, location.column))
+
+
+def show_problems(error: ValidationProblems) -> None:
+    count = len(error.problems)
+    err.print(f"[bold red]error:[/bold red] {count} problem{'s' if count != 1 else ''} found; nothing was written.")
+    for problem in error.problems:
+        if err.is_terminal:  # two lines each, readable at any width
+            err.print(Text.assemble((_where(problem), "cyan"), "  ", (problem.field, "bold")))
+            err.print(Text.assemble("    ", problem.message))
+        else:  # one greppable line each: file:line:column: field: message
+            line = (
+                f"{_where(problem)}: {problem.field}: {problem.message}"
+                if problem.field
+                else (f"{_where(problem)}: {problem.message}")
+            )
+            err.print(line, markup=False)
+
+
+@contextmanager
+def handled(debug: bool = False) -> Iterator[None]:
+    """Turn every failure into a message and an exit code; a traceback only with --debug."""
+    try:
+        yield
+    except ValidationProblems as exc:
+        show_problems(exc)
+        sys.exit(EXIT_PROBLEMS)
+    except (UserError, NewsletterError) as exc:
+        if isinstance(exc, InternalError):
+            raise
+        error_line(str(exc))
+        sys.exit(EXIT_PROBLEMS)
+    except OSError as exc:
+        error_line(os_error_text(exc))
+        sys.exit(EXIT_PROBLEMS)
+    except KeyboardInterrupt:
+        err.print("[yellow]interrupted[/yellow]; no partial file was left behind.")
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as exc:  # a bug: say so plainly
+        if debug:
+            traceback.print_exc()
+        err.print("[bold red]internal error:[/bold red] ", end="")
+        err.print(
+            f"{type(exc).__name__}: {exc}\n"
+            "This is a bug in newsletter-pdf, not in your files. Please report it with the command you ran"
+            + ("" if debug else " and the output of the same command with --debug")
+            + ".",
+            markup=False,
+        )
+        sys.exit(EXIT_INTERNAL)
+
+
+_warned_about_subsetting = False
+
+
+def warn_if_slow_subsetting(reporter: Reporter) -> None:
+    """Once per process: say so when fonts are subset without HarfBuzz."""
+    global _warned_about_subsetting
+    from newsletter_pdf.render.engine import harfbuzz_subsetting
+
+    if not _warned_about_subsetting and not harfbuzz_subsetting():
+        _warned_about_subsetting = True
+        reporter.warn(
+            "libharfbuzz-subset0 is not installed: fonts are subset with fontTools, which is slower and may "
+            "not give the same bytes twice. scripts/setup.sh installs it (apt-get install libharfbuzz-subset0)."
+        )
+
+
+def show_details(result, reporter: Reporter) -> None:
+    """-v: what the build read, and what it asked of WeasyPrint for each output."""
+    newsletter = result.newsletter
+    reporter.detail(f"read {len(newsletter.source_files)} files: " + ", ".join(newsletter.source_files))
+    for output in result.outputs:
+        options = dict(output.profile.write_options)
+        reporter.detail(f"{output.profile.name}: {output.profile.description}; WeasyPrint options {options}")
+    for layout_pass, fit in result.fits.items():
+        reporter.detail(f"{layout_pass} pass page fit: {fit.fit} after {fit.renders} layout(s)")
+    for step in result.steps:
+        reporter.detail(f"{step.seconds:6.2f} s  {step.name}")
+
+
+def show_preflight(result, reporter: Reporter) -> None:
+    """One short table of what each output is, then its warnings."""
+    if reporter.verbosity >= 1:
+        table = Table(title="Preflight", title_justify="left", header_style="bold", pad_edge=False)
+        for column in ("Output", "Pages", "Size", "Variant", "Fonts embedded", "Images (effective dpi)"):
+            table.add_column(column)
+        for output in result.outputs:
+            r = output.report
+            images = ", ".join(f"{Path(i.file).name} {i.dpi:.0f}" for i in r.images) or "none"
+            table.add_row(
+                r.profile,
+                str(r.pages),
+                f"{r.size / 1e6:.2f} MB",
+                r.variant,
+                "yes" if r.fonts_embedded else "NO",
+                images,
+            )
+        out.print(table)
+    for output in result.outputs:
+        for warning in output.report.warnings:
+            reporter.warn(f"{output.profile.name}: {warning}")
+
+
+def write_report(result, path: Path) -> None:
+    from newsletter_pdf.files import write_atomically
+
+    data = {
+        "issue": result.newsletter.issue_dir,
+        "title": result.newsletter.title,
+        "outputs": [o.report.as_dict() for o in result.outputs],
+        "steps": [{"name": s.name, "seconds": round(s.seconds, 3)} for s in result.steps],
+    }
+    write_atomically(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def show_advice(result, reporter: Reporter) -> None:
+    """`check`: the issue is valid; list the advice, if any."""
+    newsletter = result.newsletter
+    articles = len(newsletter.issue.articles)
+    reporter.step(
+        f"{newsletter.title}: valid, {articles} article{'s' if articles != 1 else ''}, layout {result.layout.name}."
+    )
+    for problem in result.advice:
+        err.print("[yellow]advice:[/yellow] ", end="")
+        err.print(str(problem), markup=False)
+    if not result.advice:
+        reporter.step("No advice: the content looks ready.")
+
+
+def run_batch(issue_dirs, out_dir, jobs, options, reporter: Reporter) -> int:
+    """Several issues in a process pool, one progress bar, a summary table; returns how many failed."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from newsletter_pdf.batch import build_many
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=out,
+        disable=reporter.verbosity < 1,
+    ) as progress:
+        task = progress.add_task("Building issues", total=len(issue_dirs))
+        items = build_many(issue_dirs, out_dir, jobs=jobs, on_done=lambda item: progress.advance(task), **options)
+    table = Table(title="Batch", title_justify="left", header_style="bold", pad_edge=False)
+    for column in ("Issue", "Result", "Pages", "Seconds"):
+        table.add_column(column)
+    for item in items:
+        table.add_row(
+            item.issue_dir, "ok" if item.ok else "[red]failed[/red]", str(item.pages or ""), f"{item.seconds:.1f}"
+        )
+    if reporter.verbosity >= 1:
+        out.print(table)
+    for item in items:
+        if item.ok:
+            for path in item.outputs:
+                reporter.result(path)
+        else:
+            error_line(f"{item.issue_dir}: {item.error}")
+    return sum(not item.ok for item in items)
+
+
+def run_watch(issue_dir: Path, out_dir: Path, profiles: list[str], reporter: Reporter) -> None:
+    """Rebuild on save until Ctrl-C; errors are shown and the next save tries again."""
+    import time as _time
+
+    from newsletter_pdf.cli.watch import Watcher
+    from newsletter_pdf.pipeline import build
+
+    def rebuild():
+        start = _time.perf_counter()
+        result = build(issue_dir, out_dir, profiles=profiles, check_outputs=False, warm=True)
+        warn_if_slow_subsetting(reporter)
+        paths = ", ".join(str(o.path) for o in result.outputs)
+        reporter.result(f"rebuilt {paths} ({result.pages} pages) in {_time.perf_counter() - start:.2f} s")
+        return result
+
+    def on_error(error):
+        if isinstance(error, ValidationProblems):
+            show_problems(error)
+        else:
+            error_line(str(error))
+        reporter.step("waiting for the next save")
+
+    watcher = Watcher(Path(issue_dir).absolute(), rebuild, on_error)
+    reporter.step(f"Watching {issue_dir}, the layouts and the fonts; Ctrl-C stops.")
+    try:
+        watcher.run(lambda changes: reporter.step("changed: " + ", ".join(p.name for p in changes)))
+    except KeyboardInterrupt:  # (other failures reach console.handled, around every command)
+        reporter.step("stopped watching")

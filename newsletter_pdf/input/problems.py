@@ -1,0 +1,87 @@
+"""Pydantic's validation errors as located, plain-English problems (texts from messages.yaml)."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any, get_args
+
+from pydantic import BaseModel, ValidationError
+
+from newsletter_pdf.errors import Problem
+from newsletter_pdf.input.yaml_source import Locator, field_path
+from newsletter_pdf.messages import messages, show
+
+
+def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
+    """The model class that holds the last part of loc, for did-you-mean suggestions."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)) or part not in current.model_fields:
+            return None
+        current = _inner_model(current.model_fields[part].annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def problems_from(exc: ValidationError, model: type[BaseModel], locator: Locator) -> list[Problem]:
+    """Every Pydantic error as a located, plain-English problem."""
+    catalogue = messages()
+    known = _field_names(model)
+    found: list[Problem] = []
+    seen: set[tuple] = set()
+    for error in exc.errors(include_url=False):
+        kind, loc = error["type"], tuple(error["loc"])
+        location, _ = locator.locate(loc)
+        # Drop the tags Pydantic adds for union members ('Image', 'function-after[...]').
+        parts = [p for p in loc if isinstance(p, int) or p in known]
+        if kind == "extra_forbidden":
+            parts = [*[p for p in loc[:-1] if isinstance(p, int) or p in known], loc[-1]]
+        names = [p for p in parts if isinstance(p, str)]
+        name = names[-1] if names else "this file"
+        ctx = dict(error.get("ctx") or {})
+        did_you_mean = ". Remove it, or check its spelling."
+        if kind == "extra_forbidden":
+            parent = _model_at(model, loc[:-1])
+            close = difflib.get_close_matches(name, list(parent.model_fields), n=1, cutoff=0.6) if parent else []
+            if close:
+                did_you_mean = f": did you mean '{close[0]}'?"
+        if kind == "value_error":
+            ctx["reason"] = str(ctx.get("error", error["msg"]))
+        template = catalogue["fields"].get(name, {}).get(kind) or catalogue["types"].get(kind)
+        shown = None if kind == "missing" else show(error.get("input"))
+        try:
+            message = template.format(field=name, value=shown, did_you_mean=did_you_mean, **ctx)
+        except (AttributeError, KeyError, IndexError):  # no template, or one needing other context
+            message = f"{name}: {error['msg']}; got {shown}."
+        path = field_path(parts)
+        key = (str(location), path)
+        if key in seen:  # a union reports one error per member: keep the first
+            continue
+        seen.add(key)
+        found.append(Problem(location, message, path, shown))
+    return found
+
+
+def _field_names(model: type[BaseModel]) -> set[str]:
+    """Every field name of a model and the models inside it."""
+    names: set[str] = set()
+    stack: list[Any] = [model]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            for fname, info in current.model_fields.items():
+                if fname not in names:
+                    names.add(fname)
+                    stack.append(_inner_model(info.annotation))
+    return names

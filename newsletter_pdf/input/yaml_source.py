@@ -1,0 +1,175 @@
+"""YAML and front matter read with the line and column of every value, and the Locator that finds them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from newsletter_pdf.errors import Location, Problem
+from newsletter_pdf.messages import say, show
+
+
+@dataclass
+class Source:
+    """A parsed YAML document and where it came from (line_offset: lines before the YAML)."""
+
+    path: Path
+    data: Any
+    line_offset: int = 0
+
+
+def read_text(path: Path, problems: list[Problem]) -> str | None:
+    """Read a UTF-8 file, or record a problem pointing at the first bad byte."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        problems.append(
+            Problem(Location(path, line, column), say("not_utf8", byte=f"0x{raw[exc.start]:02x}", offset=exc.start))
+        )
+        return None
+    return text.removeprefix("\ufeff").replace("\r\n", "\n")
+
+
+class _Constructor(RoundTripConstructor):
+    """Dates stay text, so that the models parse them and a bad one gets a located message."""
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", lambda self, node: self.construct_scalar(node))
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
+    return yaml
+
+
+def parse_yaml(text: str, path: Path, problems: list[Problem], line_offset: int = 0) -> Source | None:
+    """Parse YAML keeping positions; a syntax error becomes a located problem."""
+    try:
+        data = _yaml().load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        reason = (exc.problem or exc.context or "syntax error").strip()
+        line = mark.line + 1 + line_offset if mark else None
+        column = mark.column + 1 if mark else None
+        problems.append(Problem(Location(path, line, column), say("yaml_syntax", reason=reason)))
+        return None
+    except YAMLError as exc:  # errors without a position
+        problems.append(Problem(Location(path), say("yaml_syntax", reason=str(exc).strip())))
+        return None
+    except RecursionError:  # ruamel composes nested collections recursively
+        problems.append(Problem(Location(path), say("yaml_syntax", reason="lists or groups are nested too deeply")))
+        return None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        problems.append(Problem(Location(path), say("yaml_syntax", reason=str(exc).split(";")[0])))
+        return None
+    if data is None:
+        data = CommentedMap()
+    if not isinstance(data, dict):
+        problems.append(Problem(Location(path, 1 + line_offset, 1), say("not_a_mapping", value=show(data))))
+        return None
+    source = Source(path, data, line_offset)
+    bad = _lone_surrogate(data)
+    if bad is not None:
+        location, _ = Locator(source).locate(bad)
+        problems.append(
+            Problem(
+                location,
+                say("yaml_syntax", reason="an escape such as \\uD800 stands for half a character"),
+                field_path(bad),
+            )
+        )
+        return None
+    return source
+
+
+def _lone_surrogate(node, at: tuple = ()) -> tuple | None:
+    """The path to the first text holding a lone surrogate (only a YAML escape can make one), or None."""
+    if isinstance(node, str):
+        return at if any("\ud800" <= c <= "\udfff" for c in node) else None
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, value in items:
+        found = _lone_surrogate(key, at) if isinstance(key, str) else None
+        found = found or _lone_surrogate(value, (*at, key))
+        if found is not None:
+            return found
+    return None
+
+
+def read_yaml(path: Path, problems: list[Problem]) -> Source | None:
+    text = read_text(path, problems)
+    return None if text is None else parse_yaml(text, path, problems)
+
+
+def split_front_matter(text: str, path: Path, problems: list[Problem]) -> tuple[Source | None, str]:
+    """Split an article file into its front matter (YAML) and its Markdown body."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        problems.append(Problem(Location(path, 1, 1), say("front_matter_missing")))
+        return None, ""
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            front = "\n".join(lines[1:index])
+            body = "\n".join(lines[index + 1 :])
+            return parse_yaml(front, path, problems, line_offset=1), body
+    problems.append(Problem(Location(path, 1, 1), say("front_matter_open")))
+    return None, ""
+
+
+@dataclass
+class Locator:
+    """Turns a path into the data (('articles', 3, 'date')) into a file, line and column."""
+
+    root: Source
+    # Sub-trees read from other files: path prefix -> the source they came from.
+    grafts: dict[tuple, Source] = field(default_factory=dict)
+    # Errors of a nested model come with paths relative to it: this is where it sits.
+    prefix: tuple = ()
+
+    def locate(self, loc: Iterable) -> tuple[Location, tuple]:
+        loc = (*self.prefix, *loc)
+        source = self.root
+        node: Any = source.data
+        line, column = 1 + source.line_offset, 1
+        walked: tuple = ()
+        for part in loc:
+            if isinstance(node, dict) and part in node:
+                if isinstance(node, CommentedMap) and part in node.lc.data:
+                    # (keys the loader added itself, like an article file's body, have no position)
+                    key_line, key_col = node.lc.key(part)
+                    line, column = key_line + 1 + source.line_offset, key_col + 1
+                node = node[part]
+            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                if isinstance(node, CommentedSeq):
+                    item_line, item_col = node.lc.item(part)
+                    line, column = item_line + 1 + source.line_offset, item_col + 1
+                node = node[part]
+            else:
+                continue  # a union member's tag, or a field that is missing: stay at the parent
+            walked += (part,)
+            if walked in self.grafts:
+                source = self.grafts[walked]
+                node = source.data
+                line, column = 1 + source.line_offset, 1
+        return Location(source.path, line, column), walked[len(self.prefix) :]
+
+
+def field_path(loc: Iterable) -> str:
+    """('articles', 3, 'date') -> 'articles[3].date'."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + str(part)
+    return text

@@ -1,0 +1,1 @@
+"""Pages to files: the output profiles, archive specifics, atomic writes, preflight, previews."""

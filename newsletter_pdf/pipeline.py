@@ -1,0 +1,311 @@
+"""The pipeline: one issue folder -> validated models -> HTML -> laid-out pages -> PDF outputs."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsletter_pdf import __version__
+from newsletter_pdf.errors import UserError
+from newsletter_pdf.files import write_atomically
+from newsletter_pdf.input.loader import load
+from newsletter_pdf.input.models import Newsletter
+from newsletter_pdf.outputs import archive, preflight
+from newsletter_pdf.outputs import profiles as outputs
+from newsletter_pdf.outputs.preflight import DEFAULT_EMAIL_BUDGET
+from newsletter_pdf.render import layouts as layouts_mod
+from newsletter_pdf.render.fitting import Fit, FitReport, fit_pages_cached, remember_jumps, remembered_jumps
+from newsletter_pdf.render.html import render_html, render_print_css
+from newsletter_pdf.resources import fonts_dir
+
+Progress = Callable[[str], None]
+BLEED = "3mm"
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+@dataclass
+class Step:
+    name: str
+    seconds: float
+
+
+@dataclass
+class Output:
+    """One PDF written: which profile, where, and what preflight found."""
+
+    profile: outputs.Profile
+    path: Path
+    pages: int
+    size: int
+    warnings: list[str] = field(default_factory=list)
+    checksum: Path | None = None
+    report: dict | None = None
+
+
+@dataclass
+class BuildResult:
+    """What a build produced, for the CLI, the tests and the benchmark."""
+
+    newsletter: Newsletter
+    outputs: list[Output]
+    html: Path | None
+    steps: list[Step] = field(default_factory=list)
+    fits: dict[str, FitReport] = field(default_factory=dict)  # by layout pass, when pages: is set
+
+    @property
+    def warnings(self) -> list[str]:
+        return [w for o in self.outputs for w in o.warnings]
+
+    @property
+    def main(self) -> Output:
+        """The screen edition (email) when it was made, else the first output."""
+        return next((o for o in self.outputs if o.profile.name == "email"), self.outputs[0])
+
+    @property
+    def pdf(self) -> Path:
+        return self.main.path
+
+    @property
+    def pages(self) -> int:
+        return self.main.pages
+
+    def output(self, name: str) -> Output:
+        return next(o for o in self.outputs if o.profile.name == name)
+
+
+@contextmanager
+def _timed(steps: list[Step], progress: Progress, name: str):
+    start = time.perf_counter()
+    yield
+    seconds = time.perf_counter() - start
+    steps.append(Step(name, seconds))
+    progress(f"{name} ({seconds:.2f} s)")
+
+
+def output_path(out_dir: Path, newsletter: Newsletter, profile: outputs.Profile) -> Path:
+    return out_dir / f"{newsletter.slug}-{newsletter.issue.date}{profile.suffix}.pdf"
+
+
+def prepare(issue_dir: Path | str, layout_name: str | None = None) -> tuple[Newsletter, layouts_mod.Layout, str]:
+    """Load and validate the issue, pick its layout and produce the HTML (no WeasyPrint needed)."""
+    newsletter = load(issue_dir)
+    publication = newsletter.publication
+    override = None
+    if publication.layout_dir:
+        override = (Path(newsletter.publication_file).parent / publication.layout_dir).resolve()
+    layout = layouts_mod.load_layout(layout_name or publication.layout, override)
+    return newsletter, layout, render_html(newsletter, layout)
+
+
+def allowed_roots(newsletter: Newsletter, layout: layouts_mod.Layout) -> list[Path]:
+    """The only folders WeasyPrint may read from: the issue, the layout's folders and fonts/."""
+    return [Path(newsletter.issue_dir), *(Path(p) for p in layout.search_path), fonts_dir()]
+
+
+def build(
+    issue_dir: Path | str,
+    out_dir: Path | str = "out",
+    *,
+    profiles: list[str] | tuple[str, ...] | None = None,
+    layout_name: str | None = None,
+    write_html: bool = False,
+    strict: bool = False,
+    force: bool = False,
+    email_budget: int = DEFAULT_EMAIL_BUDGET,
+    progress: Progress = _quiet,
+    check_outputs: bool = True,
+    warm: bool = False,
+) -> BuildResult:
+    """Build one issue into its outputs (print, email, archive by default) and return what was made.
+
+    check_outputs: run preflight on each PDF written (watch skips it to rebuild sooner).
+    warm: a watch rebuild; page fitting may start from the fit last used for this issue.
+    """
+    from newsletter_pdf.render import engine as pdf  # WeasyPrint is imported only by commands that typeset.
+
+    issue_dir, out_dir = Path(issue_dir), Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UserError(f"{out_dir} exists and is not a folder; choose another output folder with -o.")
+    chosen = outputs.select(profiles)
+    steps: list[Step] = []
+
+    with _timed(steps, progress, "Loaded and checked the issue files"):
+        newsletter, layout, html = prepare(issue_dir, layout_name)
+    roots = allowed_roots(newsletter, layout)
+
+    # One layout pass per distinct pass name: email and archive share the screen pass.
+    fits: dict[str, FitReport] = {}
+    passes: dict[str, pdf.Rendered] = {}
+    for profile in chosen:
+        if profile.layout_pass in passes:
+            continue
+        extra_css, extra_roots = [], []
+        if profile.layout_pass == "print":
+            icc = outputs.cmyk_profile()
+            extra_css.append(render_print_css(layout, icc.as_uri(), BLEED))
+            extra_roots.append(icc.parent)
+
+        with _timed(steps, progress, f"Typeset the {profile.layout_pass} pages"):
+            rendered, report = _lay_out(
+                newsletter,
+                layout,
+                html,
+                profile,
+                roots + extra_roots,
+                extra_css,
+                progress,
+                warm and not any(p.attaches_sources for p in chosen),
+            )
+        if report is not None:
+            fits[profile.layout_pass] = report
+        if rendered.refused:
+            listing = "\n  ".join(rendered.refused)
+            raise UserError(
+                f"the layout asked for files outside the allowed folders; nothing was written:\n  {listing}"
+            )
+        if strict and rendered.warnings:
+            raise UserError("WeasyPrint warned (--strict); nothing was written:\n  " + "\n  ".join(rendered.warnings))
+        passes[profile.layout_pass] = rendered
+    html = (passes.get("screen") or next(iter(passes.values()))).html  # what --html writes: as laid out
+
+    # Write everything to memory first, so a refused archive overwrite leaves no output half-done.
+    written: list[tuple[outputs.Profile, Path, bytes, list[str]]] = []
+    for profile in chosen:
+        rendered = passes[profile.layout_pass]
+        target = output_path(out_dir, newsletter, profile)
+        with _timed(steps, progress, f"Made the {profile.name} PDF ({_pages(rendered.page_count)})"):
+            data, warnings = pdf.to_bytes(rendered, **_write_options(profile, newsletter))
+        if strict and warnings:
+            raise UserError("WeasyPrint warned (--strict); nothing was written:\n  " + "\n  ".join(warnings))
+        if profile.protects_existing and target.exists() and not force and target.read_bytes() != data:
+            raise UserError(
+                f"{target} already exists with different bytes. An archive copy is never replaced silently: "
+                "move it away, or pass --force to replace it. Nothing was written."
+            )
+        fit_report = fits.get(profile.layout_pass)
+        if fit_report is not None and not fit_report.reached:
+            warnings = [*warnings, f"page count: {fit_report.message}"]
+        written.append((profile, target, data, rendered.warnings + warnings))
+
+    results = []
+    html_path = None
+    if write_html:
+        html_path = write_atomically(out_dir / f"{newsletter.slug}-{newsletter.issue.date}.html", html)
+    for profile, target, data, warnings in written:
+        write_atomically(target, data)
+        checksum = None
+        if profile.writes_checksum:
+            checksum = write_atomically(
+                target.with_name(target.name + ".sha256"), f"{hashlib.sha256(data).hexdigest()}  {target.name}\n"
+            )
+        progress(f"Wrote {target} ({len(data) / 1e6:.2f} MB)")
+        rendered = passes[profile.layout_pass]
+        report = None
+        if check_outputs:
+            report = preflight.check(
+                profile,
+                target,
+                rendered.page_count,
+                rendered,
+                profile.write_options.get("dpi"),
+                warnings,
+                email_budget,
+            )
+        results.append(Output(profile, target, rendered.page_count, len(data), warnings, checksum, report))
+    return BuildResult(newsletter, results, html_path, steps, fits)
+
+
+def _lay_out(newsletter, layout, html, profile, roots, extra_css, progress, warm=False):
+    """One layout pass: the pages, with automatic jumps and page-count fitting where asked for.
+
+    Decisions that cost extra layouts (which articles jump, how to fit the page count) are
+    cached by content, so a rebuild of unchanged sources lays out once.
+    """
+    from newsletter_pdf.render import engine as pdf
+    from newsletter_pdf.render import jumps as jumps_mod
+
+    def render(adjust: Fit | None, jumps: dict | None = None) -> pdf.Rendered:
+        page_html = html if adjust is None and not jumps else render_html(newsletter, layout, jumps=jumps, fit=adjust)
+        rendered = pdf.render(
+            page_html, Path(newsletter.issue_dir), roots, extra_css=extra_css, **profile.render_options
+        )
+        rendered.html = page_html
+        return rendered
+
+    key = hashlib.sha256(
+        f"{__version__}|{profile.layout_pass}|{newsletter.issue.pages}|".encode() + html.encode()
+    ).hexdigest()
+    first = None
+    jumps: dict[int, int] = {}
+    if layout.jump.front_page:
+        known = remembered_jumps(key)
+        if known is None:
+            first = render(None)
+            known = jumps_mod.decide(first, newsletter, layout)
+            remember_jumps(key, known)
+            if known:
+                first = None  # the jumped version is laid out below
+        jumps = known
+        for index, keep in jumps.items():
+            title = newsletter.issue.articles[index].title
+            progress(f"Jump ({profile.layout_pass}): '{title}' continues later after {keep} block(s)")
+    if not newsletter.issue.pages or not layout.fit.honour_pages:
+        return first or render(None, jumps), None
+
+    def render_fit(adjust: Fit | None) -> pdf.Rendered:
+        if adjust is None and first is not None:
+            return first
+        return render(adjust, jumps)
+
+    last_key = None
+    if warm:
+        last_key = (
+            "last:"
+            + hashlib.sha256(
+                f"{newsletter.issue_dir}|{layout.name}|{profile.layout_pass}|{newsletter.issue.pages}".encode()
+            ).hexdigest()
+        )
+    rendered, report = fit_pages_cached(key, layout, newsletter.issue.pages, render_fit, last_key)
+    progress(f"Page count ({profile.layout_pass}): {report.message} ({_layouts(report.renders)})")
+    return rendered, report
+
+
+def _write_options(profile: outputs.Profile, newsletter: Newsletter) -> dict:
+    options = dict(profile.write_options)
+    if profile.attaches_sources:
+        options.update(archive.write_options(newsletter))
+    return options
+
+
+# --- check: validate and lint without typesetting ----------------------------------
+
+
+@dataclass
+class CheckResult:
+    newsletter: Newsletter
+    layout: layouts_mod.Layout
+    advice: list
+
+
+def check(issue_dir: Path | str, layout_name: str | None = None) -> CheckResult:
+    """Validate an issue and lint its content; WeasyPrint is never imported."""
+    from newsletter_pdf.input.lint import lint
+    from newsletter_pdf.input.loader import locator_for
+
+    newsletter, layout, _ = prepare(issue_dir, layout_name)
+    return CheckResult(newsletter, layout, lint(newsletter, layout, locator_for(newsletter)))
+
+
+def _layouts(count: int) -> str:
+    return f"{count} layout{'s' if count != 1 else ''}"
+
+
+def _pages(count: int) -> str:
+    return f"{count} page{'s' if count != 1 else ''}"

@@ -1,0 +1,279 @@
+"""Page-count fitting: make an issue fill exactly `pages:` pages, within the layout's limits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from newsletter_pdf.render.layouts import Layout
+
+MM_PER_PX = 25.4 / 96
+
+
+@dataclass(frozen=True)
+class Fit:
+    """Adjustments the templates apply (fit.css.j2, filler.html.j2); None/0 means the layout's own value."""
+
+    leading: str | None = None
+    image_height: str | None = None
+    notes_lines: int = 0
+
+
+@dataclass
+class FitReport:
+    target: int
+    pages: int
+    fit: Fit
+    renders: int
+    message: str
+
+    @property
+    def reached(self) -> bool:
+        return self.pages == self.target
+
+
+def lines_beyond(rendered, target: int) -> int:
+    """Lines of text set on the pages after the target page count: how far over it is."""
+    from newsletter_pdf.render import engine  # WeasyPrint only where pages are laid out
+
+    return sum(engine.page_lines(page) for page in rendered.document.pages[target:])
+
+
+def free_lines(rendered, layout: Layout) -> int:
+    """Lines of body text that would still fit below the last content on the last page, all columns."""
+    from newsletter_pdf.render import engine  # WeasyPrint only where pages are laid out
+
+    page = rendered.document.pages[-1]
+    box = engine.page_box(page)
+    content_top = box.content_box_y()
+    content_bottom = content_top + box.height
+    used = content_top
+    for root in engine.flow_boxes(page):
+        for child in root.descendants():
+            if hasattr(child, "margin_height") and getattr(child, "element_tag", None) not in ("html", "body"):
+                used = max(used, child.position_y + child.margin_height())
+    line_px = _body_line_px(layout)
+    return max(0, int((content_bottom - used) / line_px)) * layout.columns
+
+
+def _body_line_px(layout: Layout) -> float:
+    size_pt = float(layout.body_size.removesuffix("pt")) if layout.body_size.endswith("pt") else 10.0
+    return size_pt * float(layout.leading) * 96 / 72
+
+
+CACHE_ENV = "NEWSLETTER_PDF_CACHE"
+CACHE_ENTRIES = 200
+
+
+def _cache_file():
+    import os
+    from pathlib import Path
+
+    setting = os.environ.get(CACHE_ENV, "")
+    if setting.lower() in ("0", "off", "no"):
+        return None
+    base = Path(setting) if setting else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "newsletter-pdf" / "fits.json"
+
+
+def _entries() -> dict:
+    """Everything in the cache file (empty when it is off, missing or unreadable)."""
+    import json
+
+    path = _cache_file()
+    try:
+        entries = json.loads(path.read_text()) if path is not None and path.is_file() else {}
+    except (OSError, ValueError):
+        return {}
+    return entries if isinstance(entries, dict) else {}
+
+
+def _store(key: str, value) -> None:
+    import json
+
+    from newsletter_pdf.files import write_atomically
+
+    path = _cache_file()
+    if path is None:
+        return
+    entries = _entries()
+    entries.pop(key, None)
+    entries[key] = value
+    entries = dict(list(entries.items())[-CACHE_ENTRIES:])
+    try:
+        write_atomically(path, json.dumps(entries))
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
+def remembered(key: str) -> Fit | None:
+    """A fit found before for exactly this HTML, layout and target (it is verified before use)."""
+    entry = _entries().get(key)
+    return Fit(**entry) if isinstance(entry, dict) else None
+
+
+def remember(key: str, fit: Fit) -> None:
+    from dataclasses import asdict
+
+    _store(key, asdict(fit))
+
+
+def remembered_jumps(key: str) -> dict[int, int] | None:
+    """Jumps decided before for exactly this content (article index -> blocks kept)."""
+    entry = _entries().get("jumps:" + key)
+    return {int(k): v for k, v in entry.items()} if isinstance(entry, dict) else None
+
+
+def remember_jumps(key: str, jumps: dict[int, int]) -> None:
+    _store("jumps:" + key, {str(k): v for k, v in jumps.items()})
+
+
+def fit_pages_cached(
+    key: str, layout: Layout, target: int, render: Callable[[Fit | None], Any], last_key: str | None = None
+) -> tuple[Any, FitReport]:
+    """fit_pages, skipping the search when the same content was fitted before (one layout instead of several).
+
+    last_key (watch only): also try the fit last used for this issue, edited or not. That saves the
+    search after a small edit, but makes the result depend on history, so builds whose bytes must
+    follow from their sources alone (the archive) never pass it.
+    """
+    known = remembered(key)
+    if known is None and last_key is not None:
+        known = remembered(last_key)
+    if known is not None:
+        rendered = render(known)
+        if len(rendered.document.pages) == target:
+            if last_key is not None:
+                remember(last_key, known)
+            return rendered, FitReport(target, target, known, 1, f"fitted as before ({_describe(known)})")
+    rendered, report = fit_pages(layout, target, render)
+    if report.reached:
+        remember(key, report.fit)
+        if last_key is not None:
+            remember(last_key, report.fit)
+    return rendered, report
+
+
+def _describe(fit: Fit) -> str:
+    parts = [
+        f"leading {fit.leading}" if fit.leading else "",
+        f"pictures at most {fit.image_height}" if fit.image_height else "",
+        f"a Notes box of {fit.notes_lines} lines" if fit.notes_lines else "",
+    ]
+    return ", ".join(p for p in parts if p) or "no change"
+
+
+def fit_pages(layout: Layout, target: int, render: Callable[[Fit | None], Any]) -> tuple[Any, FitReport]:
+    """Render, then adjust leading, image height and a Notes box until the issue has `target` pages.
+
+    `render(fit)` lays the issue out with those adjustments and returns the Rendered pages.
+    Returns the final rendering and what was done, or why the count cannot be reached.
+    """
+    renders = 1
+    rendered = render(None)
+    pages = len(rendered.document.pages)
+    default = float(layout.leading)
+    low, high = float(layout.fit.leading_min), float(layout.fit.leading_max)
+    count = f"{target} page{'s' if target != 1 else ''}"
+
+    if pages > target:
+        over = lines_beyond(rendered, target)
+        # Tighten the leading first: the loosest leading that fits, starting from an estimate.
+        for candidate in _descending(default, low, over, rendered):
+            trial = render(Fit(leading=f"{candidate:.3f}"))
+            renders += 1
+            if len(trial.document.pages) <= target:
+                best, rendered = Fit(leading=f"{candidate:.3f}"), trial
+                # One step back towards the layout's own leading, in case less change is enough.
+                middle = round((candidate + default) / 2, 3)
+                if middle - candidate >= 0.01:
+                    trial = render(Fit(leading=f"{middle:.3f}"))
+                    renders += 1
+                    if len(trial.document.pages) <= target:
+                        best, rendered = Fit(leading=f"{middle:.3f}"), trial
+                break
+        else:
+            best = Fit(leading=f"{low:.3f}", image_height=layout.fit.image_height_min)
+            rendered = render(best)
+            renders += 1
+        pages = len(rendered.document.pages)
+        if pages > target:
+            over = lines_beyond(rendered, target)
+            message = (
+                f"over by {over} lines: {pages} pages even with the layout's tightest leading ({low}) and "
+                f"smallest pictures ({layout.fit.image_height_min}); cut about {over} lines, or set a larger pages:"
+            )
+            return rendered, FitReport(target, pages, best, renders, message)
+        done = f"was over by {over} lines; fitted with leading {best.leading}"
+        if best.image_height:
+            done += f" and pictures at most {best.image_height}"
+        return rendered, FitReport(target, pages, best, renders, done)
+
+    if pages < target:
+        under = free_lines(rendered, layout) + (target - pages) * _page_lines(rendered, layout)
+        message = (
+            f"under by {under} lines: {pages} of {count}, more than the layout can fill (leading up to {high}, "
+            f"a Notes box of at most {layout.fit.notes_max_lines} lines); add content, or set pages: {pages}"
+        )
+        return rendered, FitReport(target, pages, Fit(), renders, message)
+
+    under = free_lines(rendered, layout)
+    if under <= 2 * layout.columns:
+        return rendered, FitReport(target, pages, Fit(), renders, f"fits {count} as it is")
+
+    # Room left on the last page: loosen the leading a little, then fill the rest with a Notes box.
+    fit = Fit()
+    looser = Fit(leading=f"{min(high, default * 1.03):.3f}")
+    trial = render(looser)
+    renders += 1
+    if len(trial.document.pages) == target:
+        fit, rendered = looser, trial
+    low_n, high_n = 0, min(layout.fit.notes_max_lines, _notes_lines_for(free_lines(rendered, layout), layout))
+    while high_n - low_n > 0 and high_n >= 3:
+        middle = max(3, (low_n + high_n + 1) // 2)
+        trial = render(replace(fit, notes_lines=middle))
+        renders += 1
+        if len(trial.document.pages) == target:
+            low_n, fit, rendered = middle, replace(fit, notes_lines=middle), trial
+        else:
+            high_n = middle - 1
+    left = free_lines(rendered, layout)
+    done = f"was under by {under} lines; filled with " + " and ".join(
+        part
+        for part in (
+            f"leading {fit.leading}" if fit.leading else "",
+            f"a Notes box of {fit.notes_lines} lines" if fit.notes_lines else "",
+        )
+        if part
+    )
+    if fit == Fit():
+        done = f"under by {under} lines: the layout's limits leave it as it is"
+    elif left > 2 * layout.columns:
+        done += f"; {left} lines are still free"
+    return rendered, FitReport(target, pages, fit, renders, done)
+
+
+def _descending(default: float, low: float, over_lines: int, rendered) -> list[float]:
+    """Leading values to try, loosest first, starting from an estimate of what is needed."""
+    from newsletter_pdf.render import engine  # WeasyPrint only where pages are laid out
+
+    total = sum(engine.page_lines(page) for page in rendered.document.pages) or 1
+    estimate = default * (total - over_lines) / total
+    steps = sorted(
+        {round(max(low, min(default, estimate + delta)), 3) for delta in (0.01, 0.0, -0.015, -0.03)}, reverse=True
+    )
+    return [s for s in steps if s < default] + ([low] if low not in steps else [])
+
+
+def _page_lines(rendered, layout: Layout) -> int:
+    from newsletter_pdf.render import engine  # WeasyPrint only where pages are laid out
+
+    box = engine.page_box(rendered.document.pages[0])
+    return int(box.height / _body_line_px(layout)) * layout.columns
+
+
+def _notes_lines_for(free_body_lines: int, layout: Layout) -> int:
+    """The free height below the last content, as 7 mm ruled lines of a full-width Notes box."""
+    height_px = free_body_lines / layout.columns * _body_line_px(layout)
+    return max(0, int(height_px * MM_PER_PX / 7))

@@ -1,0 +1,199 @@
+"""The command line through Typer's CliRunner: what it prints, the files it writes, its exit codes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from newsletter_pdf.cli.app import app
+from support.bad_inputs import MINIMAL
+
+runner = CliRunner()
+
+
+def invoke(*args):
+    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_build_writes_one_profile_and_prints_its_path(editable_issue, tmp_path):
+    result = invoke("build", editable_issue, "-o", tmp_path, "-p", "email", "--html", "--report", tmp_path / "r.json")
+    assert result.exit_code == 0, result.output
+    pdf = tmp_path / "the-millbrook-post-2025-11-email.pdf"
+    assert pdf.is_file() and str(pdf) in result.output
+    assert (tmp_path / "the-millbrook-post-2025-11.html").is_file()
+    assert "Preflight" in result.output and "PDF/UA-1" in result.output
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["outputs"][0]["variant"] == "PDF/UA-1"
+    assert report["outputs"][0]["pages"] == 4
+
+
+def test_quiet_build_prints_only_the_paths(editable_issue, tmp_path):
+    result = invoke("build", editable_issue, "-o", tmp_path, "-p", "email", "-q")
+    assert result.exit_code == 0
+    assert result.output.strip().splitlines() == [str(tmp_path / "the-millbrook-post-2025-11-email.pdf")]
+
+
+def test_bad_input_exits_1_names_file_line_and_field_and_writes_nothing(editable_issue, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    good = out / "the-millbrook-post-2025-11-email.pdf"
+    good.write_bytes(b"%PDF-1.7 the last good build")
+    issue_yaml = editable_issue / "issue.yaml"
+    issue_yaml.write_text(issue_yaml.read_text().replace("number: 23", "number: twenty-three"))
+    result = invoke("build", editable_issue, "-o", out, "-p", "email")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert (
+        f"{issue_yaml}:5:1: number: number must be a whole number of at least 1; got 'twenty-three'." in result.output
+    )
+    assert "nothing was written" in result.output
+    assert good.read_bytes() == b"%PDF-1.7 the last good build"
+    assert sorted(p.name for p in out.iterdir()) == [good.name]
+
+
+def test_missing_issue_folder_is_a_clear_error(tmp_path):
+    result = invoke("build", tmp_path / "2031-01", "-o", tmp_path)
+    assert result.exit_code == 1
+    assert "is not a folder" in result.output and "Traceback" not in result.output
+
+
+def test_unknown_layout_on_the_command_line_lists_the_layouts(editable_issue, tmp_path):
+    result = invoke("build", editable_issue, "-o", tmp_path, "--layout", "fancy")
+    assert result.exit_code == 1
+    assert "no layout named 'fancy'" in result.output and "classic" in result.output
+
+
+def test_an_internal_error_says_it_is_a_bug(monkeypatch, editable_issue, tmp_path):
+    import newsletter_pdf.pipeline
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(newsletter_pdf.pipeline, "build", broken)
+    result = invoke("build", editable_issue, "-o", tmp_path)
+    assert result.exit_code == 3
+    assert "internal error: ZeroDivisionError: boom" in result.output
+    assert "This is a bug in newsletter-pdf" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_batch_build_goes_on_after_a_failure_and_exits_1(tmp_path):
+    import shutil
+
+    shutil.copytree(MINIMAL, tmp_path / "src")
+    good = tmp_path / "src" / "2025-11"
+    bad = tmp_path / "src" / "2025-12"
+    shutil.copytree(good, bad)
+    (bad / "issue.yaml").write_text((bad / "issue.yaml").read_text().replace("volume: 1", "volume: none"))
+    result = invoke("build", good, bad, "-o", tmp_path / "out", "-p", "email", "-j", "2")
+    assert result.exit_code == 1
+    assert (tmp_path / "out" / "the-test-bulletin-2025-11-email.pdf").is_file()
+    assert "failed" in result.output and "volume" in result.output
+
+
+def test_check_is_quiet_about_a_good_issue(editable_issue):
+    result = invoke("check", editable_issue)
+    assert result.exit_code == 0
+    assert "valid, 11 articles" in result.output
+    assert "No advice" in result.output
+
+
+def test_check_gives_located_advice(tmp_path):
+    import shutil
+
+    shutil.copytree(MINIMAL, tmp_path, dirs_exist_ok=True)
+    article = tmp_path / "2025-11" / "articles" / "second.md"
+    article.write_text(article.read_text().replace("  alt: A small dot\n", ""))
+    result = invoke("check", tmp_path / "2025-11")
+    assert result.exit_code == 0
+    assert f"{article}:3:1: articles[1].image.alt: the picture dot.png has no alt text" in result.output
+    assert "prints at 176 dpi" in result.output  # 600 px across an 86.5 mm column
+
+
+def test_check_reports_errors_like_build(editable_issue):
+    (editable_issue / "issue.yaml").write_text("date: 2025-11\nvolume: 4\nnumber: 23\narticles: []\n")
+    result = invoke("check", editable_issue)
+    assert result.exit_code == 1
+    assert "an issue needs at least one article" in result.output
+
+
+def test_check_does_not_import_weasyprint(editable_issue):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from typer.testing import CliRunner; from newsletter_pdf.cli.app import app;"
+        f"r = CliRunner().invoke(app, ['check', {str(editable_issue)!r}]); assert r.exit_code == 0, r.output;"
+        "print('weasyprint' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
+def test_new_then_build_works_as_it_stands(tmp_path):
+    import shutil
+
+    shutil.copytree(MINIMAL, tmp_path / "issues")
+    result = invoke("new", tmp_path / "issues")
+    assert result.exit_code == 0, result.output
+    assert "volume 1, number 3" in result.output
+    made = tmp_path / "issues" / "2025-12"
+    assert (made / "issue.yaml").is_file()
+    built = invoke("build", made, "-o", tmp_path / "out", "-p", "email", "-q")
+    assert built.exit_code == 0, built.output
+
+
+def test_every_command_shows_an_example_in_its_help():
+    for command in ("build", "check", "new", "preview", "watch", "schema", "layouts"):
+        result = invoke(command, "--help")
+        assert result.exit_code == 0
+        assert "Example" in result.output, command
+
+
+def test_layouts_lists_each_layout_with_a_description():
+    result = invoke("layouts")
+    assert result.exit_code == 0
+    assert "classic" in result.output and "Two columns" in result.output
+
+
+def test_schema_writes_the_three_schemas(tmp_path):
+    result = invoke("schema", tmp_path)
+    assert result.exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "article.schema.json",
+        "issue.schema.json",
+        "newsletter.schema.json",
+    ]
+
+
+def test_preview_writes_pages_and_a_600px_cover(editable_issue, tmp_path):
+    from PIL import Image
+
+    result = invoke("preview", editable_issue, "-o", tmp_path, "--dpi", "40")
+    assert result.exit_code == 0, result.output
+    pages = sorted(tmp_path.glob("*-page*.png"))
+    assert len(pages) == 4
+    with Image.open(tmp_path / "the-millbrook-post-2025-11-cover.png") as cover:
+        assert cover.width == 600
+        assert cover.height == pytest.approx(600 * 297 / 210, abs=2)
+
+
+def test_python_dash_m_runs_the_cli():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "newsletter_pdf", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "Usage" in result.stdout
+
+
+def test_build_warns_once_when_harfbuzz_subsetting_is_missing(monkeypatch, editable_issue, tmp_path):
+    import newsletter_pdf.cli.report as console
+    import newsletter_pdf.render.engine as pdf
+
+    monkeypatch.setattr(pdf, "harfbuzz_subsetting", lambda: False)
+    monkeypatch.setattr(console, "_warned_about_subsetting", False)
+    result = invoke("build", editable_issue, "-o", tmp_path, "-p", "email")
+    assert result.exit_code == 0
+    assert result.output.count("libharfbuzz-subset0 is not installed") == 1

@@ -1,0 +1,1 @@
+"""Test-only helpers: PDF readers, the generated stress issue, the bad-input catalogue, paths."""
