@@ -122,11 +122,14 @@ def build(
     progress: Progress = _quiet,
     check_outputs: bool = True,
     warm: bool = False,
+    creep: str | None = None,
+    booklet_marks: bool = False,
 ) -> BuildResult:
     """Build one issue into its outputs (print, email, archive by default) and return what was made.
 
     check_outputs: run preflight on each PDF written (watch skips it to rebuild sooner).
     warm: a watch rebuild; page fitting may start from the fit last used for this issue.
+    creep, booklet_marks: the booklet's creep per sheet (e.g. "0.3mm") and its crop and fold marks.
     """
     from newsletter_pdf.render import engine as pdf  # WeasyPrint is imported only by commands that typeset.
 
@@ -182,6 +185,15 @@ def build(
         target = output_path(out_dir, newsletter, profile)
         with _timed(steps, progress, f"Made the {profile.name} PDF ({_pages(rendered.page_count)})"):
             data, warnings = pdf.to_bytes(rendered, **_write_options(profile, newsletter))
+        if profile.imposition == "booklet":
+            from newsletter_pdf.outputs.booklet import creep_points, impose
+
+            booklet = impose(data, creep_points(creep), booklet_marks)
+            data = booklet.data
+            for note in booklet.notes:
+                progress(note)
+            if booklet.padded:
+                warnings = [*warnings, booklet.notes[-1].removeprefix("booklet: ")]
         if strict and warnings:
             raise UserError("WeasyPrint warned (--strict); nothing was written:\n  " + "\n  ".join(warnings))
         if profile.protects_existing and target.exists() and not force and target.read_bytes() != data:

@@ -31,6 +31,18 @@ def _reporter(quiet: bool, verbose: int) -> Reporter:
     return Reporter(0 if quiet else 1 + verbose)
 
 
+def _checked_creep(value: str | None) -> str | None:
+    """A creep the booklet can use, or a usage error (exit 2) saying how to write one."""
+    from newsletter_pdf.errors import UserError
+    from newsletter_pdf.outputs.booklet import creep_points
+
+    try:
+        creep_points(value)
+    except UserError as error:
+        raise typer.BadParameter(str(error)) from None
+    return value
+
+
 @app.command()
 def build(
     issue_dirs: Annotated[
@@ -40,7 +52,11 @@ def build(
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Issues built at once (0: one per core).")] = 0,
     profile: Annotated[
         list[str] | None,
-        typer.Option("--profile", "-p", help="print, email or archive; repeat for several. Default: all three."),
+        typer.Option(
+            "--profile",
+            "-p",
+            help="print, email, archive or booklet; repeat for several. Default: print, email and archive.",
+        ),
     ] = None,
     layout: Annotated[str | None, typer.Option("--layout", help="Layout to use instead of the publication's.")] = None,
     html: Annotated[bool, typer.Option("--html", help="Also write the typeset HTML beside the PDFs.")] = False,
@@ -52,6 +68,17 @@ def build(
         bool, typer.Option("--force", help="Replace an archive PDF that differs from the new one.")
     ] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Treat WeasyPrint's warnings as errors.")] = False,
+    creep: Annotated[
+        str | None,
+        typer.Option(
+            "--creep",
+            help="Booklet: move each sheet's pages this far towards the spine (e.g. 0.3mm).",
+            callback=lambda value: _checked_creep(value),
+        ),
+    ] = None,
+    booklet_marks: Annotated[
+        bool, typer.Option("--booklet-marks", help="Booklet: crop and fold marks in a slug around each sheet.")
+    ] = False,
     quiet: Quiet = False,
     verbose: Verbose = 0,
     debug: Debug = False,
@@ -69,6 +96,8 @@ def build(
         "strict": strict,
         "force": force,
         "email_budget": int(email_budget * 1_000_000),
+        "creep": creep,
+        "booklet_marks": booklet_marks,
     }
     if len(issue_dirs) > 1:
         with handled(debug):

@@ -37,6 +37,8 @@ class Profile:
     protects_existing: bool = False  # an existing copy with other bytes is never replaced without --force
     # Which preflight checks apply (see outputs/preflight.py): fonts, print_resolution, email_budget.
     checks: tuple[str, ...] = ("fonts",)
+    # Made from the written pages afterwards (no second layout): "booklet" imposes them in saddle-stitch order.
+    imposition: str | None = None
 
     @property
     def variant(self) -> str:
@@ -73,7 +75,16 @@ PROFILES: dict[str, Profile] = {
         writes_checksum=True,
         protects_existing=True,
     ),
+    "booklet": Profile(
+        name="booklet",
+        suffix="-booklet",
+        description="Saddle-stitch booklet for duplex printing at the office: two pages a sheet side, fold and staple",
+        layout_pass="print",
+        render_options={"output_intent": "device-cmyk"},
+        imposition="booklet",
+    ),
 }
+# What a plain `build` makes; the booklet is asked for by name (--profile booklet).
 DEFAULT_PROFILES = ("print", "email", "archive")
 
 
