@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -66,7 +67,8 @@ def render(text: str, base: Path | None = None) -> str:
         elif token.type == "image" and base is not None:
             src = token.attrGet("src") or ""
             if src and "://" not in src and not src.startswith(("/", "data:")):
-                token.attrSet("src", (base / src).absolute().as_uri())
+                # markdown-it percent-encodes the src ('my photo.jpg' -> 'my%20photo.jpg'): decode it once.
+                token.attrSet("src", (base / unquote(src)).absolute().as_uri())
     return _parser().renderer.render(tokens, _parser().options, {})
 
 

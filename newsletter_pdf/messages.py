@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -27,3 +28,12 @@ def show(value: Any) -> str:
         return text
     text = repr(value) if isinstance(value, str) else str(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def shown_path(path: Path | str) -> str:
+    """A path as every message shows it: relative to the current folder when below it, else absolute."""
+    absolute = Path(path).absolute()
+    try:
+        return str(absolute.relative_to(Path.cwd()))
+    except ValueError:
+        return str(absolute)

@@ -89,8 +89,17 @@ def _timed(steps: list[Step], progress: Progress, name: str):
     progress(f"{name} ({seconds:.2f} s)")
 
 
-def output_path(out_dir: Path, newsletter: Newsletter, profile: outputs.Profile) -> Path:
-    return out_dir / f"{newsletter.slug}-{newsletter.issue.date}{profile.suffix}.pdf"
+def output_stem(newsletter: Newsletter, layout_name: str) -> str:
+    """<slug>-<YYYY-MM>, with -<layout> when the layout is not the publication's default.
+
+    So a large-print edition sits beside the standard one instead of replacing it.
+    """
+    stem = f"{newsletter.slug}-{newsletter.issue.date}"
+    return stem if layout_name == newsletter.publication.layout else f"{stem}-{layout_name}"
+
+
+def output_path(out_dir: Path, newsletter: Newsletter, profile: outputs.Profile, layout_name: str) -> Path:
+    return out_dir / f"{output_stem(newsletter, layout_name)}{profile.suffix}.pdf"
 
 
 def prepare(issue_dir: Path | str, layout_name: str | None = None) -> tuple[Newsletter, layouts_mod.Layout, str]:
@@ -100,7 +109,7 @@ def prepare(issue_dir: Path | str, layout_name: str | None = None) -> tuple[News
     override = None
     if publication.layout_dir:
         override = (Path(newsletter.publication_file).parent / publication.layout_dir).resolve()
-    layout = layouts_mod.load_layout(layout_name or publication.layout, override)
+    layout = layouts_mod.load_layout(layout_name or newsletter.issue.layout or publication.layout, override)
     return newsletter, layout, render_html(newsletter, layout)
 
 
@@ -117,7 +126,6 @@ def build(
     layout_name: str | None = None,
     write_html: bool = False,
     strict: bool = False,
-    force: bool = False,
     email_budget: int = DEFAULT_EMAIL_BUDGET,
     progress: Progress = _quiet,
     check_outputs: bool = True,
@@ -178,11 +186,11 @@ def build(
         passes[profile.layout_pass] = rendered
     html = (passes.get("screen") or next(iter(passes.values()))).html  # what --html writes: as laid out
 
-    # Write everything to memory first, so a refused archive overwrite leaves no output half-done.
+    # Everything is made in memory first, so a failure (--strict) leaves no output half-done.
     written: list[tuple[outputs.Profile, Path, bytes, list[str]]] = []
     for profile in chosen:
         rendered = passes[profile.layout_pass]
-        target = output_path(out_dir, newsletter, profile)
+        target = output_path(out_dir, newsletter, profile, layout.name)
         with _timed(steps, progress, f"Made the {profile.name} PDF ({_pages(rendered.page_count)})"):
             data, warnings = pdf.to_bytes(rendered, **_write_options(profile, newsletter))
         if profile.imposition == "booklet":
@@ -196,11 +204,6 @@ def build(
                 warnings = [*warnings, booklet.notes[-1].removeprefix("booklet: ")]
         if strict and warnings:
             raise UserError("WeasyPrint warned (--strict); nothing was written:\n  " + "\n  ".join(warnings))
-        if profile.protects_existing and target.exists() and not force and target.read_bytes() != data:
-            raise UserError(
-                f"{target} already exists with different bytes. An archive copy is never replaced silently: "
-                "move it away, or pass --force to replace it. Nothing was written."
-            )
         fit_report = fits.get(profile.layout_pass)
         if fit_report is not None and not fit_report.reached:
             warnings = [*warnings, f"page count: {fit_report.message}"]
@@ -209,7 +212,7 @@ def build(
     results = []
     html_path = None
     if write_html:
-        html_path = write_atomically(out_dir / f"{newsletter.slug}-{newsletter.issue.date}.html", html)
+        html_path = write_atomically(out_dir / f"{output_stem(newsletter, layout.name)}.html", html)
     for profile, target, data, warnings in written:
         write_atomically(target, data)
         checksum = None

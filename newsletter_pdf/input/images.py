@@ -3,43 +3,72 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import unquote
 
 from newsletter_pdf.errors import Problem
-from newsletter_pdf.input.paths import IMAGE_SUFFIXES, inside
+from newsletter_pdf.input.paths import IMAGE_SUFFIXES, inside, is_
 from newsletter_pdf.input.yaml_source import Locator, field_path
-from newsletter_pdf.messages import say, show
+from newsletter_pdf.messages import say, show, shown_path
 
 
 def check_image(
-    src: str, base: Path, folder: Path, loc: tuple, locator: Locator, problems: list[Problem]
+    src: str,
+    bases: Sequence[Path],
+    folder: Path,
+    loc: tuple,
+    locator: Locator,
+    problems: list[Problem],
+    *,
+    percent_encoded: bool = False,
 ) -> Path | None:
+    """The image file src names, looked for from each base folder in turn, or None with a problem recorded.
+
+    percent_encoded: a Markdown body's src ('my%20photo.jpg' for 'my photo.jpg').
+    """
     location, _ = locator.locate(loc)
     where = field_path(loc)
     if "://" in src or src.startswith("//"):
         problems.append(Problem(location, say("remote_image", value=show(src)), where, show(src)))
         return None
-    path = Path(os.path.normpath((base / src).absolute()))
-    if not inside(path, folder):
-        problems.append(Problem(location, say("outside_issue", path=src, folder=folder), where, show(src)))
+    name = unquote(src) if percent_encoded else src
+    candidates = list(dict.fromkeys(Path(os.path.normpath((base / name).absolute())) for base in bases))
+    inside_folder = [path for path in candidates if inside(path, folder)]
+    if not inside_folder:
+        problems.append(Problem(location, say("outside_issue", path=name, folder=shown_path(folder)), where, show(src)))
         return None
-    try:
-        found = path.is_file()
-    except OSError:  # e.g. a name longer than the file system allows (is_file raises, not False)
-        found = False
-    if not found:
-        problems.append(Problem(location, say("missing_file", path=src, tried=path), where, show(src)))
+    path = next((p for p in inside_folder if is_(Path.is_file, p)), None)
+    if path is None:
+        tried = " or ".join(shown_path(p) for p in inside_folder)
+        message = say("missing_file", path=name, tried=tried) + _nearest(name, bases[0], folder)
+        problems.append(Problem(location, message, where, show(src)))
         return None
     if path.suffix.lower() not in IMAGE_SUFFIXES:
-        problems.append(Problem(location, say("not_an_image", path=src), where, show(src)))
+        problems.append(Problem(location, say("not_an_image", path=name), where, show(src)))
         return None
     check = _svg_problem if path.suffix.lower() == ".svg" else _raster_problem
     problem = check(path, folder)
     if problem is not None:
         key, values = problem
-        problems.append(Problem(location, say(key, path=src, folder=folder, **values), where, show(src)))
+        problems.append(Problem(location, say(key, path=name, folder=shown_path(folder), **values), where, show(src)))
         return None
     return path
+
+
+def _nearest(name: str, base: Path, folder: Path, limit: int = 5000) -> str:
+    """' Did you mean ../images/x.jpg?': the existing file in the issue folder whose name is closest."""
+    import difflib
+    import itertools
+
+    files = [p for p in itertools.islice(folder.rglob("*"), limit) if p.is_file() and not p.name.startswith(".")]
+    by_name: dict[str, Path] = {}
+    for path in sorted(files, key=lambda p: (len(p.parts), str(p))):
+        by_name.setdefault(path.name.casefold(), path)
+    close = difflib.get_close_matches(Path(name).name.casefold(), list(by_name), n=1, cutoff=0.6)
+    if not close:
+        return ""
+    return " " + say("did_you_mean_file", path=Path(os.path.relpath(by_name[close[0]], base)).as_posix())
 
 
 # Formats WeasyPrint can place; anything else Pillow might recognise (EPS, PSD, ...) is refused.

@@ -13,7 +13,7 @@ from newsletter_pdf.input.models import Article, ArticleFile, Issue, Newsletter,
 from newsletter_pdf.input.paths import ISSUE_FILE, find_publication_file, inside, is_
 from newsletter_pdf.input.problems import problems_from
 from newsletter_pdf.input.yaml_source import Locator, field_path, parse_yaml, read_text, read_yaml, split_front_matter
-from newsletter_pdf.messages import say, show
+from newsletter_pdf.messages import say, show, shown_path
 from newsletter_pdf.resources import layout_names
 
 
@@ -21,13 +21,13 @@ def load(issue_dir: Path | str) -> Newsletter:
     """Read and validate one issue folder; raise ValidationProblems listing every problem."""
     issue_dir = Path(issue_dir).absolute()
     if not issue_dir.is_dir():
-        raise UserError(say("not_a_folder", folder=issue_dir))
+        raise UserError(say("not_a_folder", folder=shown_path(issue_dir)))
     issue_path = issue_dir / ISSUE_FILE
     if not issue_path.is_file():
-        raise UserError(say("no_issue_yaml", folder=issue_dir))
+        raise UserError(say("no_issue_yaml", folder=shown_path(issue_dir)))
     publication_path = find_publication_file(issue_dir)
     if publication_path is None:
-        raise UserError(say("no_newsletter_yaml", folder=issue_dir))
+        raise UserError(say("no_newsletter_yaml", folder=shown_path(issue_dir)))
 
     problems: list[Problem] = []
     publication = _load_publication(publication_path, problems)
@@ -57,24 +57,14 @@ def _load_publication(path: Path, problems: list[Problem]) -> Publication | None
     except ValidationError as exc:
         problems.extend(problems_from(exc, Publication, locator))
         return None
-    names = layout_names()
-    if publication.layout not in names:
-        location, _ = locator.locate(("layout",))
-        problems.append(
-            Problem(
-                location,
-                say("unknown_layout", value=show(publication.layout), available=", ".join(names)),
-                "layout",
-                show(publication.layout),
-            )
-        )
+    _check_layout(publication.layout, locator, problems)
     if publication.layout_dir and not inside(path.parent / publication.layout_dir, path.parent):
         # Its folder becomes one WeasyPrint may read from: it must not open the rest of the disk.
         location, _ = locator.locate(("layout_dir",))
         problems.append(
             Problem(
                 location,
-                say("layout_dir_outside", path=publication.layout_dir, folder=path.parent),
+                say("layout_dir_outside", path=publication.layout_dir, folder=shown_path(path.parent)),
                 "layout_dir",
                 show(publication.layout_dir),
             )
@@ -84,12 +74,24 @@ def _load_publication(path: Path, problems: list[Problem]) -> Publication | None
         problems.append(
             Problem(
                 location,
-                say("missing_file", path=publication.layout_dir, tried=path.parent / publication.layout_dir),
+                say(
+                    "missing_file", path=publication.layout_dir, tried=shown_path(path.parent / publication.layout_dir)
+                ),
                 "layout_dir",
                 show(publication.layout_dir),
             )
         )
     return publication
+
+
+def _check_layout(name: str | None, locator: Locator, problems: list[Problem]) -> None:
+    """A layout named in newsletter.yaml or issue.yaml exists; if not, list those that do."""
+    names = layout_names()
+    if name is not None and name not in names:
+        location, _ = locator.locate(("layout",))
+        problems.append(
+            Problem(location, say("unknown_layout", value=show(name), available=", ".join(names)), "layout", show(name))
+        )
 
 
 def _load_issue(path: Path, problems: list[Problem]) -> tuple[Issue | None, list[str], list[Path]]:
@@ -140,6 +142,7 @@ def _load_issue(path: Path, problems: list[Problem]) -> tuple[Issue | None, list
         for index, article in enumerate(issue.articles)
     ]
     _check_duplicate_titles(issue, locator, problems)
+    _check_layout(issue.layout, locator, problems)
     if problems:
         return None, article_sources, []
     return issue.model_copy(update={"articles": articles}), article_sources, [bases[i] for i in range(len(articles))]
@@ -155,13 +158,21 @@ def _load_article_file(entry: dict, loc: tuple, folder: Path, locator: Locator, 
     location, _ = locator.locate((*loc, "file"))
     if not inside(article_path, folder):
         problems.append(
-            Problem(location, say("outside_issue", path=ref.file, folder=folder), field_path((*loc, "file")), ref.file)
+            Problem(
+                location,
+                say("outside_issue", path=ref.file, folder=shown_path(folder)),
+                field_path((*loc, "file")),
+                ref.file,
+            )
         )
         return None
     if not is_(Path.is_file, article_path):
         problems.append(
             Problem(
-                location, say("missing_file", path=ref.file, tried=article_path), field_path((*loc, "file")), ref.file
+                location,
+                say("missing_file", path=ref.file, tried=shown_path(article_path)),
+                field_path((*loc, "file")),
+                ref.file,
             )
         )
         return None
@@ -191,7 +202,8 @@ def _check_article(
     loc = ("articles", index)
     image = article.image
     if image is not None:
-        resolved = check_image(image.src, base, folder, (*loc, "image"), locator, problems)
+        # From the article's folder, then the issue's: images/ beside issue.yaml works from articles/x.md too.
+        resolved = check_image(image.src, [base, folder], folder, (*loc, "image"), locator, problems)
         if resolved is not None:
             image = image.model_copy(update={"src": str(resolved)})
     for src in md.image_sources(article.body):
@@ -201,7 +213,7 @@ def _check_article(
                 Problem(location, say("remote_image", value=show(src)), field_path((*loc, "body")), show(src))
             )
         else:
-            check_image(src, base, folder, (*loc, "body"), locator, problems)
+            check_image(src, [base], folder, (*loc, "body"), locator, problems, percent_encoded=True)
     return article.model_copy(update={"image": image})
 
 

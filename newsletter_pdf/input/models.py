@@ -177,6 +177,10 @@ class IssueHeader(Strict):
     )
     volume: int = Field(ge=1, strict=True, description="Volume number, a whole number from 1.")
     number: int = Field(ge=1, strict=True, description="Issue number, a whole number from 1.")
+    layout: str | None = Field(
+        default=None,
+        description="Layout of this issue, instead of the publication's; its output names then carry the layout.",
+    )
 
 
 class Issue(IssueHeader):

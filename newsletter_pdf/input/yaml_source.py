@@ -13,6 +13,7 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from newsletter_pdf.errors import Location, Problem
+from newsletter_pdf.input.yaml_errors import explain
 from newsletter_pdf.messages import say, show
 
 
@@ -58,6 +59,11 @@ def parse_yaml(text: str, path: Path, problems: list[Problem], line_offset: int 
     try:
         data = _yaml().load(text)
     except MarkedYAMLError as exc:
+        explained = explain(text, exc)
+        if explained is not None:
+            location = Location(path, explained.line + 1 + line_offset, explained.column + 1)
+            problems.append(Problem(location, explained.message))
+            return None
         mark = exc.problem_mark or exc.context_mark
         reason = (exc.problem or exc.context or "syntax error").strip()
         line = mark.line + 1 + line_offset if mark else None

@@ -34,7 +34,6 @@ class Profile:
     # What the output carries and how it is kept, read by the pipeline instead of asking its name.
     attaches_sources: bool = False  # the issue's own files ride inside the PDF (PDF/A-3), with PRISM XMP
     writes_checksum: bool = False  # a <file>.sha256 beside it
-    protects_existing: bool = False  # an existing copy with other bytes is never replaced without --force
     # Which preflight checks apply (see outputs/preflight.py): fonts, print_resolution, email_budget.
     checks: tuple[str, ...] = ("fonts",)
     # Made from the written pages afterwards (no second layout): "booklet" imposes them in saddle-stitch order.
@@ -73,7 +72,6 @@ PROFILES: dict[str, Profile] = {
         write_options={"pdf_variant": "pdf/a-3b", "pdf_tags": True},
         attaches_sources=True,
         writes_checksum=True,
-        protects_existing=True,
     ),
     "booklet": Profile(
         name="booklet",
