@@ -622,7 +622,7 @@ class Bench:
 
             def three():
                 holder = {}
-                seconds = timed(lambda: holder.setdefault("r", build(path, three_out, force=True)))
+                seconds = timed(lambda: holder.setdefault("r", build(path, three_out)))
                 for step in holder["r"].steps:
                     steps.setdefault(re.sub(r" \(\d+ pages?\)", "", step.name), []).append(step.seconds)
                 return seconds
@@ -858,11 +858,11 @@ def run_profile(log) -> dict:
     for issue_name, issue in [("sample", SAMPLE), ("generated", generated)]:
         for label, profiles, cache in cases:
             os.environ[FIT_CACHE_ENV] = str(tmp / "fit-cache") if cache == "on" else "off"
-            build(issue, tmp / "out", profiles=profiles, force=True)  # warm: imports, fonts, images, fit cache
+            build(issue, tmp / "out", profiles=profiles)  # warm: imports, fonts, images, fit cache
             profiler = cProfile.Profile()
             start = time.perf_counter()
             profiler.enable()
-            result = build(issue, tmp / "out", profiles=profiles, force=True)
+            result = build(issue, tmp / "out", profiles=profiles)
             profiler.disable()
             total = time.perf_counter() - start
             stats = pstats.Stats(profiler)

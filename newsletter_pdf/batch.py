@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsletter_pdf.errors import NewsletterError
-from newsletter_pdf.pipeline import build
+from newsletter_pdf.pipeline import BuildResult, build
 
 
 @dataclass
@@ -23,6 +23,7 @@ class BatchItem:
     pages: int = 0
     seconds: float = 0.0
     error: str = ""
+    report: dict | None = None  # what --report writes for this issue (see report_of)
 
 
 def _build_one(issue_dir: str, out_dir: str, options: dict) -> BatchItem:
@@ -38,7 +39,20 @@ def _build_one(issue_dir: str, out_dir: str, options: dict) -> BatchItem:
             seconds=time.perf_counter() - start,
             error=f"internal error: {type(error).__name__}: {error}",
         )
-    return BatchItem(issue_dir, True, [str(o.path) for o in result.outputs], result.pages, time.perf_counter() - start)
+    seconds = time.perf_counter() - start
+    return BatchItem(
+        issue_dir, True, [str(o.path) for o in result.outputs], result.pages, seconds, "", report_of(result)
+    )
+
+
+def report_of(result: BuildResult) -> dict:
+    """The preflight report of one build as JSON-ready data (--report)."""
+    return {
+        "issue": result.newsletter.issue_dir,
+        "title": result.newsletter.title,
+        "outputs": [o.report.as_dict() for o in result.outputs if o.report is not None],
+        "steps": [{"name": s.name, "seconds": round(s.seconds, 3)} for s in result.steps],
+    }
 
 
 def build_many(

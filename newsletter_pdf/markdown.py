@@ -37,6 +37,11 @@ def image_sources(text: str) -> list[str]:
     return [t.attrGet("src") or "" for t in _walk(_tokens(text)) if t.type == "image"]
 
 
+def link_targets(text: str) -> list[str]:
+    """The href of every link in Markdown: [words](href), <href> and bare addresses."""
+    return [str(t.attrGet("href") or "") for t in _walk(_tokens(text)) if t.type == "link_open"]
+
+
 def _link_shows_its_address(token: Token, siblings: list[Token]) -> bool:
     """True for <https://x>, bare addresses and [https://x](https://x): the words are the URL."""
     if token.markup in ("autolink", "linkify"):

@@ -46,7 +46,7 @@ class Output:
     size: int
     warnings: list[str] = field(default_factory=list)
     checksum: Path | None = None
-    report: dict | None = None
+    report: preflight.Report | None = None
 
 
 @dataclass
@@ -102,6 +102,11 @@ def output_path(out_dir: Path, newsletter: Newsletter, profile: outputs.Profile,
     return out_dir / f"{output_stem(newsletter, layout_name)}{profile.suffix}.pdf"
 
 
+def chosen_layout(newsletter: Newsletter, layout_name: str | None = None) -> str:
+    """The layout a build uses: --layout, else the issue's layout:, else the publication's."""
+    return layout_name or newsletter.issue.layout or newsletter.publication.layout
+
+
 def prepare(issue_dir: Path | str, layout_name: str | None = None) -> tuple[Newsletter, layouts_mod.Layout, str]:
     """Load and validate the issue, pick its layout and produce the HTML (no WeasyPrint needed)."""
     newsletter = load(issue_dir)
@@ -109,7 +114,7 @@ def prepare(issue_dir: Path | str, layout_name: str | None = None) -> tuple[News
     override = None
     if publication.layout_dir:
         override = (Path(newsletter.publication_file).parent / publication.layout_dir).resolve()
-    layout = layouts_mod.load_layout(layout_name or newsletter.issue.layout or publication.layout, override)
+    layout = layouts_mod.load_layout(chosen_layout(newsletter, layout_name), override)
     return newsletter, layout, render_html(newsletter, layout)
 
 

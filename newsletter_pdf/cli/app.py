@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from newsletter_pdf.cli.report import Reporter, handled
+from newsletter_pdf.cli.report import Reporter, handled, warn_if_slow_subsetting
+from newsletter_pdf.messages import shown_path
 
 app = typer.Typer(
     name="newsletter-pdf",
@@ -25,6 +27,17 @@ Debug = Annotated[bool, typer.Option("--debug", help="Show a traceback for inter
 @app.callback()
 def _group() -> None:
     """Typeset a newsletter issue (YAML + Markdown) into print-ready PDF."""
+
+
+# Bounds of option values: outside them a command stops with a usage message (exit 2), before any work.
+MAX_JOBS = 64
+MIN_DPI, MAX_DPI = 10, 600  # 600 dpi: an A4 page is 35 megapixels; far beyond, memory runs out
+
+
+def _positive_mb(value: float) -> float:
+    if not math.isfinite(value) or value <= 0:
+        raise typer.BadParameter(f"{value} is not a size; give a number of megabytes above 0, such as 8 or 2.5.")
+    return value
 
 
 def _reporter(quiet: bool, verbose: int) -> Reporter:
@@ -49,7 +62,9 @@ def build(
         list[Path], typer.Argument(help="Issue folders (each holding issue.yaml).", show_default=False)
     ],
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the PDFs into.")] = Path("out"),
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Issues built at once (0: one per core).")] = 0,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=0, max=MAX_JOBS, help="Issues built at once (0: one per core).")
+    ] = 0,
     profile: Annotated[
         list[str] | None,
         typer.Option(
@@ -62,11 +77,11 @@ def build(
     html: Annotated[bool, typer.Option("--html", help="Also write the typeset HTML beside the PDFs.")] = False,
     report: Annotated[Path | None, typer.Option("--report", help="Write the preflight report as JSON.")] = None,
     email_budget: Annotated[
-        float, typer.Option("--email-budget", help="Warn when the email PDF is larger than this many MB.")
+        float,
+        typer.Option(
+            "--email-budget", callback=_positive_mb, help="Warn when the email PDF is larger than this many MB."
+        ),
     ] = 8.0,
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace an archive PDF that differs from the new one.")
-    ] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Treat WeasyPrint's warnings as errors.")] = False,
     creep: Annotated[
         str | None,
@@ -94,7 +109,6 @@ def build(
         "layout_name": layout,
         "write_html": html,
         "strict": strict,
-        "force": force,
         "email_budget": int(email_budget * 1_000_000),
         "creep": creep,
         "booklet_marks": booklet_marks,
@@ -103,10 +117,10 @@ def build(
         with handled(debug):
             from newsletter_pdf.cli.report import run_batch
 
-            failed = run_batch(issue_dirs, out_dir, jobs, options, reporter)
+            failed = run_batch(issue_dirs, out_dir, jobs, options, reporter, report)
         raise typer.Exit(1 if failed else 0)
     with handled(debug):
-        from newsletter_pdf.cli.report import show_details, show_preflight, warn_if_slow_subsetting, write_report
+        from newsletter_pdf.cli.report import show_details, show_preflight, write_report
         from newsletter_pdf.pipeline import build as run_build
 
         result = run_build(issue_dirs[0], out_dir, progress=reporter.step, **options)
@@ -120,6 +134,36 @@ def build(
             reporter.result(str(result.html))
         for output in result.outputs:
             reporter.result(str(output.path))
+
+
+@app.command()
+def publish(
+    issue_dir: Annotated[Path, typer.Argument(help="The issue folder, holding issue.yaml.", show_default=False)],
+    archive_dir: Annotated[
+        Path | None,
+        typer.Option("--archive", help="The archive folder. Default: archive/ beside newsletter.yaml."),
+    ] = None,
+    revise: Annotated[
+        bool, typer.Option("--revise", help="File a changed issue as a new revision, keeping the published one.")
+    ] = False,
+    layout: Annotated[str | None, typer.Option("--layout", help="Layout to use instead of the issue's.")] = None,
+    quiet: Quiet = False,
+    debug: Debug = False,
+) -> None:
+    """File the issue's archive PDF, its .sha256 and a record in the archive; nothing published is replaced.
+
+    The same bytes again: "already published". Different bytes: refused, saying what changed,
+    unless --revise, which files a numbered revision beside the earlier copies.
+    Example: [bold]newsletter-pdf publish issues/2025-11[/bold]
+    """
+    reporter = _reporter(quiet, 0)
+    with handled(debug):
+        from newsletter_pdf.archive.publish import publish as run_publish
+        from newsletter_pdf.cli.report import show_published
+
+        published = run_publish(issue_dir, archive_dir, revise=revise, layout_name=layout, progress=reporter.step)
+        warn_if_slow_subsetting(reporter)
+        show_published(published, reporter)
 
 
 @app.command()
@@ -166,28 +210,32 @@ def new(
 @app.command()
 def preview(
     issue_dir: Annotated[Path, typer.Argument(help="The issue folder, holding issue.yaml.", show_default=False)],
-    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the PNG files.")] = Path("out/preview"),
-    dpi: Annotated[int, typer.Option("--dpi", help="Resolution of the page images.")] = 100,
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the email PDF and its PNG pages.")] = Path(
+        "out/preview"
+    ),
+    dpi: Annotated[
+        int, typer.Option("--dpi", min=MIN_DPI, max=MAX_DPI, help="Resolution of the page images, in dots per inch.")
+    ] = 100,
+    layout: Annotated[str | None, typer.Option("--layout", help="Layout to use instead of the issue's.")] = None,
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
-    """Write PNG pages and a 600 px wide cover thumbnail (page 1) for the distribution email.
+    """Write the email PDF, PNG pages and a 600 px wide cover thumbnail (page 1) for the distribution email.
 
-    Example: [bold]newsletter-pdf preview issues/2025-11 -o out/preview[/bold]
+    Each run rewrites the same files in OUT, so an image viewer left open shows the latest pages.
+    Example: [bold]newsletter-pdf preview issues/2025-11 --layout large-print[/bold]
     """
     reporter = _reporter(quiet, 0)
     with handled(debug):
-        import tempfile
-
         from newsletter_pdf.outputs.preview import write_preview
         from newsletter_pdf.pipeline import build as run_build
 
-        with tempfile.TemporaryDirectory() as scratch:
-            result = run_build(issue_dir, scratch, profiles=["email"], progress=reporter.step)
-            made = write_preview(result.pdf, out_dir, dpi=dpi)
+        result = run_build(issue_dir, out_dir, profiles=["email"], layout_name=layout, progress=reporter.step)
+        warn_if_slow_subsetting(reporter)
+        made = write_preview(result.pdf, out_dir, dpi=dpi)
         for page in made.pages:
-            reporter.result(str(page))
-        reporter.result(str(made.thumbnail))
+            reporter.result(shown_path(page))
+        reporter.result(shown_path(made.thumbnail))
 
 
 @app.command()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import traceback
 from collections.abc import Iterator
@@ -56,13 +57,20 @@ def os_error_text(exc: OSError) -> str:
 
 
 def _where(problem: Problem) -> str:
-    """file:line:column, relative to the current folder when the file is below it."""
+    """file:line:column, in the one path style of every message (relative to the current folder when below it)."""
+    from newsletter_pdf.messages import shown_path
+
     location = problem.location
-    try:
-        shown = Path(location.file).resolve().relative_to(Path.cwd())
-    except ValueError:
-        shown = location.file
-    return str(type(location)(shown, location.line, location.column))
+    return str(type(location)(Path(shown_path(location.file)), location.line, location.column))
+
+
+def _line(problem: Problem) -> str:
+    """file:line:column: field: message, on one greppable line."""
+    return (
+        f"{_where(problem)}: {problem.field}: {problem.message}"
+        if problem.field
+        else f"{_where(problem)}: {problem.message}"
+    )
 
 
 def show_problems(error: ValidationProblems) -> None:
@@ -73,12 +81,7 @@ def show_problems(error: ValidationProblems) -> None:
             err.print(Text.assemble((_where(problem), "cyan"), "  ", (problem.field, "bold")))
             err.print(Text.assemble("    ", problem.message))
         else:  # one greppable line each: file:line:column: field: message
-            line = (
-                f"{_where(problem)}: {problem.field}: {problem.message}"
-                if problem.field
-                else (f"{_where(problem)}: {problem.message}")
-            )
-            err.print(line, markup=False)
+            err.print(_line(problem), markup=False)
 
 
 @contextmanager
@@ -163,21 +166,67 @@ def show_preflight(result, reporter: Reporter) -> None:
                 images,
             )
         out.print(table)
-    for output in result.outputs:
-        for warning in output.report.warnings:
-            reporter.warn(f"{output.profile.name}: {warning}")
+    for warning in once([(o.profile.name, w) for o in result.outputs for w in o.report.warnings]):
+        reporter.warn(warning)
+
+
+_HARFBUZZ = re.compile(r'^Unable to subset "(.*)" with HarfBuzz$')
+
+
+def once(warnings: list[tuple[str, str]]) -> list[str]:
+    """(output, warning) pairs as lines, each warning once with the outputs it concerns.
+
+    WeasyPrint's "Unable to subset <font> with HarfBuzz" comes per font and per output: one line says it.
+    """
+    by_text: dict[str, list[str]] = {}
+    fonts: dict[str, list[str]] = {}
+    for output, warning in warnings:
+        match = _HARFBUZZ.match(warning)
+        if match:
+            fonts.setdefault(match.group(1), [])
+            by_text.setdefault("harfbuzz", [])
+            outputs = by_text["harfbuzz"]
+        else:
+            outputs = by_text.setdefault(warning, [])
+        if output not in outputs:
+            outputs.append(output)
+    lines = []
+    for text, outputs in by_text.items():
+        if text == "harfbuzz":
+            text = f"HarfBuzz could not subset {', '.join(fonts)}; fontTools subset them instead."
+        lines.append(f"{', '.join(outputs)}: {text}")
+    return lines
 
 
 def write_report(result, path: Path) -> None:
+    from newsletter_pdf.batch import report_of
     from newsletter_pdf.files import write_atomically
 
-    data = {
-        "issue": result.newsletter.issue_dir,
-        "title": result.newsletter.title,
-        "outputs": [o.report.as_dict() for o in result.outputs],
-        "steps": [{"name": s.name, "seconds": round(s.seconds, 3)} for s in result.steps],
-    }
-    write_atomically(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    write_atomically(path, json.dumps(report_of(result), indent=2, ensure_ascii=False) + "\n")
+
+
+def write_batch_report(items, path: Path) -> None:
+    """--report for several issues: {"issues": [one report per issue, with ok and error]}."""
+    from newsletter_pdf.files import write_atomically
+
+    issues = [{"issue": i.issue_dir, "ok": i.ok, "error": i.error or None, **(i.report or {})} for i in items]
+    write_atomically(path, json.dumps({"issues": issues}, indent=2, ensure_ascii=False) + "\n")
+
+
+def show_published(published, reporter: Reporter) -> None:
+    """`publish`: what was filed, or that these bytes were published already."""
+    from newsletter_pdf.messages import shown_path
+
+    record = published.record
+    where = shown_path(published.pdf)
+    if not published.filed:
+        reporter.step(f"already published: {where} (revision {record.revision}) has the same bytes; nothing to do.")
+    else:
+        pages = f"{record.pages} page{'s' if record.pages != 1 else ''}"
+        reporter.step(f"Published {record.title}: revision {record.revision}, {pages}, sha256 {record.sha256[:12]}")
+        for change in record.changes:
+            reporter.step(f"  changed: {change}")
+    reporter.result(where)
 
 
 def show_advice(result, reporter: Reporter) -> None:
@@ -189,12 +238,12 @@ def show_advice(result, reporter: Reporter) -> None:
     )
     for problem in result.advice:
         err.print("[yellow]advice:[/yellow] ", end="")
-        err.print(str(problem), markup=False)
+        err.print(_line(problem), markup=False)
     if not result.advice:
         reporter.step("No advice: the content looks ready.")
 
 
-def run_batch(issue_dirs, out_dir, jobs, options, reporter: Reporter) -> int:
+def run_batch(issue_dirs, out_dir, jobs, options, reporter: Reporter, report: Path | None = None) -> int:
     """Several issues in a process pool, one progress bar, a summary table; returns how many failed."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -225,6 +274,13 @@ def run_batch(issue_dirs, out_dir, jobs, options, reporter: Reporter) -> int:
                 reporter.result(path)
         else:
             error_line(f"{item.issue_dir}: {item.error}")
+    for item in items:
+        outputs = (item.report or {}).get("outputs", [])
+        for warning in once([(o["profile"], w) for o in outputs for w in o.get("warnings", [])]):
+            reporter.warn(f"{item.issue_dir}: {warning}")
+    if report:
+        write_batch_report(items, report)
+        reporter.step(f"Wrote the preflight report to {report}")
     return sum(not item.ok for item in items)
 
 

@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import io
+import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 from newsletter_pdf.errors import UserError
 from newsletter_pdf.files import write_atomically
 from newsletter_pdf.input.loader import load
-from newsletter_pdf.input.paths import ISSUE_FILE
+from newsletter_pdf.input.paths import ISSUE_FILE, inside
+from newsletter_pdf.messages import messages
 
+# The template article: its title and its first words are in messages.yaml (template:), so that
+# `check` can tell an untouched template from the editor's own text.
 TEMPLATE = """\
-{header}date: {date}
-volume: {volume}
-number: {number}
-articles:
-  - title: Your first article
+  - title: {title}
     date: {first_day}
     author: Your name
     body: |
-      Write the article here in Markdown: *emphasis*, **strong**, lists starting
+      {marker} *emphasis*, **strong**, lists starting
       with "- ", and links like [our website]({website}).
 
       Leave a blank line between paragraphs.
@@ -34,6 +36,7 @@ class NewIssue:
     date: str
     volume: int
     number: int
+    carried: list[str] = field(default_factory=list)  # titles of the recurring boxes carried over
 
 
 def latest_issue(issues_dir: Path) -> Path:
@@ -75,16 +78,64 @@ def new_issue(issues_dir: Path | str = "issues") -> NewIssue:
     # Keep the editor's schema hint: the new folder sits beside the previous one.
     first_line = (previous / ISSUE_FILE).read_text(encoding="utf-8").split("\n", 1)[0]
     header = first_line + "\n" if first_line.startswith("# yaml-language-server:") else ""
-    text = TEMPLATE.format(
-        header=header,
-        date=date,
-        volume=volume,
-        number=number,
+    header += f"date: {date}\nvolume: {volume}\nnumber: {number}\n"
+    if issue.pages:
+        header += f"pages: {issue.pages}\n"
+    if issue.layout:
+        header += f"layout: {issue.layout}\n"
+    template = messages()["template"]
+    text = header + "articles:\n"
+    text += TEMPLATE.format(
+        title=template["title"],
+        marker=template["marker"],
         first_day=f"{date}-01",
         website=publication.address.website or "https://example.org",
     )
+    entries, copies, carried = _recurring(previous, newsletter)
+    text += "".join(f"\n  # {_say_carried(previous)}\n{entry}" for entry in entries)
+
     folder.mkdir(parents=True)
-    (folder / "articles").mkdir()
-    (folder / "images").mkdir()
+    for sub in sorted(p for p in previous.rglob("*") if p.is_dir() and not p.name.startswith(".")):
+        (folder / sub.relative_to(previous)).mkdir(parents=True, exist_ok=True)
+    for name in ("articles", "images"):
+        (folder / name).mkdir(exist_ok=True)
+    for source in copies:
+        target = folder / source.relative_to(previous)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)
     issue_file = write_atomically(folder / ISSUE_FILE, text)
-    return NewIssue(folder, issue_file, previous, date, volume, number)
+    return NewIssue(folder, issue_file, previous, date, volume, number, carried)
+
+
+def _say_carried(previous: Path) -> str:
+    return f"a recurring box, carried over from {previous.name}: bring it up to date"
+
+
+def _recurring(previous: Path, newsletter) -> tuple[list[str], list[Path], list[str]]:
+    """The previous issue's boxes (kind: box) as issue.yaml entries, the files they need, and their titles."""
+    from ruamel.yaml import YAML
+
+    from newsletter_pdf import markdown as md
+
+    yaml = YAML(typ="rt")
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    raw = yaml.load((previous / ISSUE_FILE).read_text(encoding="utf-8"))
+    entries, copies, titles = [], [], []
+    for entry, article, base in zip(
+        raw.get("articles") or [], newsletter.issue.articles, newsletter.article_bases, strict=True
+    ):
+        if article.kind != "box":
+            continue
+        titles.append(article.title)
+        if "file" in entry:
+            copies.append(previous / entry["file"])
+            text = f"  - file: {entry['file']}\n"
+        else:
+            stream = io.StringIO()
+            yaml.dump([entry], stream)
+            text = stream.getvalue()
+        entries.append(text)
+        pictures = [Path(article.image.src)] if article.image else []
+        pictures += [Path(base) / unquote(src) for src in md.image_sources(article.body) if "://" not in src]
+        copies += [p for p in pictures if inside(p, previous) and p.is_file()]
+    return entries, copies, titles

@@ -1,4 +1,5 @@
-"""Content checks that are not errors: alt text, image resolution, long contents lines, empty bodies."""
+"""Content checks that are not errors: alt text, image resolution, long contents lines, empty or template text,
+http:// links."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from newsletter_pdf import markdown as md
 from newsletter_pdf.errors import Problem
 from newsletter_pdf.input.models import Newsletter
 from newsletter_pdf.limits import PRINT_MIN_DPI
@@ -93,6 +95,16 @@ def lint(newsletter: Newsletter, layout: Layout, locator_for) -> list[Problem]:
             )
         if not article.body.strip():
             found.append(Problem(where, _say("empty_body", title=article.title), f"articles[{index}].body"))
+        for href in dict.fromkeys(md.link_targets(article.body)):
+            if href.startswith("http://"):
+                found.append(
+                    Problem(
+                        locator_for((*loc, "body")), _say("insecure_link", href=href), f"articles[{index}].body", href
+                    )
+                )
+        template = messages()["template"]
+        if article.title == template["title"] or template["marker"] in article.body:
+            found.append(Problem(where, _say("template_text", title=article.title), f"articles[{index}]"))
         if article.source and article.source.startswith("http://"):
             found.append(
                 Problem(

@@ -41,4 +41,8 @@ def write_preview(pdf_path: Path, out_dir: Path, dpi: int = 100) -> Preview:
         thumbnail = _save(cover, out_dir / f"{stem}-cover.png")
     finally:
         document.close()
+    # The folder is reused: pages left from a longer earlier preview would pass for this issue's.
+    for stale in out_dir.glob(f"{stem}-page*.png"):
+        if stale not in pages and stale.stem.removeprefix(f"{stem}-page").isdigit():
+            stale.unlink()
     return Preview(pages, thumbnail)

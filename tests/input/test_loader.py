@@ -56,3 +56,48 @@ def test_an_issue_without_newsletter_yaml_above_it_is_a_user_error(tmp_path):
     (tmp_path / "issue.yaml").write_text("date: 2025-11\nvolume: 1\nnumber: 1\narticles: [{title: x}]\n")
     with pytest.raises(UserError, match=r"no newsletter\.yaml"):
         load(tmp_path)
+
+
+def _copy_minimal(tmp_path: Path) -> Path:
+    import shutil
+
+    shutil.copytree(MINIMAL, tmp_path, dirs_exist_ok=True)
+    return tmp_path / "2025-11"
+
+
+def test_a_front_matter_image_resolves_from_the_issue_folder_when_not_beside_the_article(tmp_path):
+    issue = _copy_minimal(tmp_path)
+    article = issue / "articles" / "second.md"
+    article.write_text(article.read_text().replace("../images/dot.png", "images/dot.png"))
+    newsletter = load(issue)
+    assert Path(newsletter.issue.articles[1].image.src) == (issue / "images" / "dot.png").resolve()
+
+
+def test_the_articles_own_folder_wins_over_the_issue_folder(tmp_path):
+    import shutil
+
+    issue = _copy_minimal(tmp_path)
+    (issue / "articles" / "images").mkdir()
+    shutil.copy(issue / "images" / "dot.png", issue / "articles" / "images" / "dot.png")
+    article = issue / "articles" / "second.md"
+    article.write_text(article.read_text().replace("../images/dot.png", "images/dot.png"))
+    assert Path(load(issue).issue.articles[1].image.src) == (issue / "articles" / "images" / "dot.png").resolve()
+
+
+@pytest.mark.parametrize("name", ["my dot.png", "café dot.png"])
+def test_body_images_with_spaces_or_accents_in_their_names_are_found(tmp_path, name):
+    import shutil
+
+    from newsletter_pdf import markdown as md
+
+    issue = _copy_minimal(tmp_path)
+    shutil.copy(issue / "images" / "dot.png", issue / "images" / name)
+    issue_yaml = issue / "issue.yaml"
+    issue_yaml.write_text(
+        issue_yaml.read_text().replace(
+            "The first paragraph.", f"The first paragraph.\n\n      ![A dot](<images/{name}>)"
+        )
+    )
+    newsletter = load(issue)
+    html = md.render(newsletter.issue.articles[0].body, Path(newsletter.article_bases[0]))
+    assert (issue / "images" / name).absolute().as_uri() in html

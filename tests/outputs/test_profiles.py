@@ -153,17 +153,18 @@ def test_email_of_an_issue_with_a_12_megapixel_photo_stays_under_1_mb(tmp_path):
     assert result.output("email").size < 1_000_000
 
 
-def test_a_refused_archive_overwrite_keeps_the_old_file(editable_issue, tmp_path):
+def test_build_rewrites_its_archive_draft_after_an_edit_with_no_flag(editable_issue, tmp_path):
+    """Protecting published copies is publish's job (archive/publish.py): a draft build always rewrites."""
     out = tmp_path / "out"
     first = build(editable_issue, out, profiles=["archive"]).output("archive").path
     before = first.read_bytes()
     issue_yaml = editable_issue / "issue.yaml"
     issue_yaml.write_text(issue_yaml.read_text().replace("number: 23", "number: 24"))
-    with pytest.raises(UserError, match="already exists with different bytes"):
-        build(editable_issue, out, profiles=["archive"])
-    assert first.read_bytes() == before
-    replaced = build(editable_issue, out, profiles=["archive"], force=True).output("archive").path
-    assert replaced.read_bytes() != before
+    rebuilt = build(editable_issue, out, profiles=["archive"]).output("archive")
+    assert rebuilt.path == first and first.read_bytes() != before
+    assert (
+        rebuilt.checksum is not None and hashlib.sha256(first.read_bytes()).hexdigest() in rebuilt.checksum.read_text()
+    )
 
 
 def test_rebuilding_an_unchanged_archive_is_allowed(sample_build, tmp_path):

@@ -1,0 +1,1 @@
+"""The publish store: published archive PDFs, their checksums and records, never replaced."""
