@@ -26,7 +26,11 @@ def write_preview(pdf_path: Path, out_dir: Path, dpi: int = 100) -> Preview:
     """One PNG per page at dpi, and page 1 as a THUMBNAIL_WIDTH px wide cover thumbnail."""
     import pypdfium2 as pdfium
 
-    stem = pdf_path.stem.removesuffix("-email").removesuffix("-print").removesuffix("-archive")
+    stem = pdf_path.stem
+    for suffix in ("-email", "-print", "-archive"):  # one profile suffix: '-large-print-email' keeps its layout
+        if stem.endswith(suffix):
+            stem = stem.removesuffix(suffix)
+            break
     document = pdfium.PdfDocument(str(pdf_path))
     try:
         pages = []

@@ -87,10 +87,15 @@ def test_batch_build_goes_on_after_a_failure_and_exits_1(tmp_path):
     bad = tmp_path / "src" / "2025-12"
     shutil.copytree(good, bad)
     (bad / "issue.yaml").write_text((bad / "issue.yaml").read_text().replace("volume: 1", "volume: none"))
-    result = invoke("build", good, bad, "-o", tmp_path / "out", "-p", "email", "-j", "2")
+    report = tmp_path / "batch.json"
+    result = invoke("build", good, bad, "-o", tmp_path / "out", "-p", "email", "-j", "2", "--report", report)
     assert result.exit_code == 1
     assert (tmp_path / "out" / "the-test-bulletin-2025-11-email.pdf").is_file()
     assert "failed" in result.output and "volume" in result.output
+    issues = json.loads(report.read_text())["issues"]
+    assert [(i["issue"], i["ok"]) for i in issues] == [(str(good), True), (str(bad), False)]
+    assert issues[0]["outputs"][0]["variant"] == "PDF/UA-1" and issues[0]["outputs"][0]["pages"] == 1
+    assert "volume" in issues[1]["error"]
 
 
 def test_check_is_quiet_about_a_good_issue(editable_issue):
@@ -146,7 +151,7 @@ def test_new_then_build_works_as_it_stands(tmp_path):
 
 
 def test_every_command_shows_an_example_in_its_help():
-    for command in ("build", "check", "new", "preview", "watch", "schema", "layouts"):
+    for command in ("build", "publish", "check", "new", "preview", "watch", "schema", "layouts"):
         result = invoke(command, "--help")
         assert result.exit_code == 0
         assert "Example" in result.output, command
@@ -197,3 +202,165 @@ def test_build_warns_once_when_harfbuzz_subsetting_is_missing(monkeypatch, edita
     result = invoke("build", editable_issue, "-o", tmp_path, "-p", "email")
     assert result.exit_code == 0
     assert result.output.count("libharfbuzz-subset0 is not installed") == 1
+
+
+def _minimal(tmp_path):
+    import shutil
+
+    shutil.copytree(MINIMAL, tmp_path / "pub")
+    return tmp_path / "pub" / "2025-11"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["build", "{issue}", "--email-budget", "nan"],
+        ["build", "{issue}", "--email-budget", "inf"],
+        ["build", "{issue}", "--email-budget", "0"],
+        ["build", "{issue}", "--jobs", "-1"],
+        ["build", "{issue}", "{issue}", "--jobs", "-1"],
+        ["preview", "{issue}", "--dpi", "0"],
+        ["preview", "{issue}", "--dpi", "100000"],
+        ["preview", "{issue}", "--dpi", "many"],
+    ],
+    ids=lambda a: " ".join(a[2:]),
+)
+def test_a_bad_option_value_exits_2_with_a_usage_message_and_writes_nothing(tmp_path, args):
+    issue = _minimal(tmp_path)
+    out = tmp_path / "out"
+    result = runner.invoke(app, [a.format(issue=issue) for a in args] + ["-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "Usage:" in result.output and "Invalid value" in result.output
+    assert "Traceback" not in result.output and not isinstance(result.exception, (ValueError, MemoryError))
+    assert not out.exists()
+
+
+def test_layout_in_issue_yaml_is_used_and_its_outputs_sit_beside_the_default_ones(tmp_path):
+    issue = _minimal(tmp_path)
+    out = tmp_path / "out"
+    assert invoke("build", issue, "-o", out, "-p", "email", "-q").exit_code == 0
+    issue_yaml = issue / "issue.yaml"
+    issue_yaml.write_text(issue_yaml.read_text().replace("number: 2", "number: 2\nlayout: large-print"))
+    result = invoke("build", issue, "-o", out, "-p", "email", "-q")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == [
+        "the-test-bulletin-2025-11-email.pdf",
+        "the-test-bulletin-2025-11-large-print-email.pdf",
+    ]
+    from pypdf import PdfReader
+
+    def body_size(name):  # large print sets its text bigger: the issue's layout: was used
+        page = PdfReader(out / name).pages[0]
+        sizes = []
+        page.extract_text(
+            visitor_text=lambda text, cm, tm, font, size: sizes.append(size * tm[0]) if text.strip() else 0
+        )
+        return max(set(sizes), key=sizes.count)
+
+    assert body_size("the-test-bulletin-2025-11-large-print-email.pdf") > body_size(
+        "the-test-bulletin-2025-11-email.pdf"
+    )
+
+
+def test_edit_build_edit_build_works_with_no_flag(tmp_path):
+    issue = _minimal(tmp_path)
+    out = tmp_path / "out"
+    assert invoke("build", issue, "-o", out, "-p", "archive", "-q").exit_code == 0
+    archive = out / "the-test-bulletin-2025-11-archive.pdf"
+    first = archive.read_bytes()
+    issue_yaml = issue / "issue.yaml"
+    issue_yaml.write_text(issue_yaml.read_text().replace("The first paragraph.", "The first paragraph, edited."))
+    again = invoke("build", issue, "-o", out, "-p", "archive", "-q")
+    assert again.exit_code == 0, again.output
+    assert archive.read_bytes() != first
+    assert "--force" not in invoke("build", "--help").output
+
+
+def test_preview_writes_to_its_own_folder_with_the_layout_in_the_names(tmp_path, monkeypatch):
+    issue = _minimal(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    result = invoke("preview", issue, "--layout", "large-print", "--dpi", "20", "-q")
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "out" / "preview"
+    stem = "the-test-bulletin-2025-11-large-print"
+    pages = [f"{stem}-page{n}.png" for n in (1, 2)]  # large print: the minimal issue takes two pages
+    assert sorted(p.name for p in folder.iterdir()) == sorted([f"{stem}-cover.png", f"{stem}-email.pdf", *pages])
+    assert result.output.split() == [f"out/preview/{name}" for name in [*pages, f"{stem}-cover.png"]]
+    (folder / f"{stem}-page9.png").write_bytes(b"left from a longer issue")
+    assert invoke("preview", issue, "--layout", "large-print", "--dpi", "20", "-q").exit_code == 0
+    assert not (folder / f"{stem}-page9.png").exists()
+
+
+def test_new_carries_pages_layout_boxes_and_folders_and_check_says_the_template_is_not_ready(tmp_path):
+    import shutil
+
+    shutil.copytree(MINIMAL, tmp_path / "issues")
+    previous = tmp_path / "issues" / "2025-11"
+    (previous / "images" / "logos").mkdir()
+    box = previous / "articles" / "second.md"
+    box.write_text(box.read_text().replace("title: Second article", "title: Second article\nkind: box"))
+    issue_yaml = previous / "issue.yaml"
+    issue_yaml.write_text(
+        "# yaml-language-server: $schema=../schema/issue.schema.json\n"
+        + issue_yaml.read_text().replace("number: 2", "number: 2\npages: 2\nlayout: modern")
+    )
+    result = invoke("new", tmp_path / "issues")
+    assert result.exit_code == 0, result.output
+    made = tmp_path / "issues" / "2025-12"
+    text = (made / "issue.yaml").read_text()
+    assert text.startswith("# yaml-language-server: $schema=../schema/issue.schema.json\n")
+    assert "pages: 2\n" in text and "layout: modern\n" in text
+    assert "carried over from 2025-11" in text and "- file: articles/second.md" in text
+    assert (made / "articles" / "second.md").read_text() == box.read_text()
+    assert (made / "images" / "dot.png").is_file(), "the box's picture came along"
+    assert (made / "images" / "logos").is_dir()
+
+    check = invoke("check", made)
+    assert check.exit_code == 0, check.output
+    assert "is still the template that `new` wrote" in check.output and "not ready" in check.output
+    assert "looks ready" not in check.output
+
+
+def test_check_flags_http_links_in_article_text(tmp_path):
+    issue = _minimal(tmp_path)
+    issue_yaml = issue / "issue.yaml"
+    issue_yaml.write_text(
+        issue_yaml.read_text().replace(
+            "The first paragraph.",
+            "The first paragraph, see [the club](http://club.example.org) or https://ok.example.org.",
+        )
+    )
+    result = invoke("check", issue)
+    assert result.exit_code == 0
+    assert "the link http://club.example.org in the text uses http://" in result.output
+    assert "https://ok.example.org" not in result.output
+
+
+def test_advice_and_errors_show_paths_relative_to_the_current_folder(tmp_path, monkeypatch):
+    issue = _minimal(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    article = issue / "articles" / "second.md"
+    article.write_text(article.read_text().replace("  alt: A small dot\n", ""))
+    advice = invoke("check", issue)
+    assert "pub/2025-11/articles/second.md:3:1: articles[1].image.alt" in advice.output
+    assert str(tmp_path) not in advice.output
+    article.write_text(article.read_text().replace("../images/dot.png", "../images/dots.png"))
+    error = invoke("check", issue)
+    assert error.exit_code == 1
+    assert "looked for pub/2025-11/images/dots.png" in error.output and str(tmp_path) not in error.output
+
+
+def test_each_warning_is_said_once_naming_the_outputs_it_concerns():
+    from newsletter_pdf.cli.report import once
+
+    warnings = [
+        ("print", 'Unable to subset "Noto Serif" with HarfBuzz'),
+        ("print", 'Unable to subset "Noto Sans" with HarfBuzz'),
+        ("email", 'Unable to subset "Noto Serif" with HarfBuzz'),
+        ("email", "page count: under by 3 lines"),
+        ("archive", "page count: under by 3 lines"),
+    ]
+    assert once(warnings) == [
+        "print, email: HarfBuzz could not subset Noto Serif, Noto Sans; fontTools subset them instead.",
+        "email, archive: page count: under by 3 lines",
+    ]
