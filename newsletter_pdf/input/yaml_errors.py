@@ -80,9 +80,11 @@ def explain(text: str, exc: MarkedYAMLError) -> Explained | None:
     if duplicate:
         return _duplicate(lines, at, duplicate.group(1))
 
-    tab = _first_tab(lines, at)
-    if tab is not None:
-        return Explained(tab, lines[tab].index("\t"), _say("tab"))
+    if "'\\t'" in problem or "tab" in problem:
+        # (a tab inside a block of text is the text's own; only the one the parser tripped on counts)
+        tab = at if "\t" in lines[at] else _first_tab(lines, at)
+        line = tab if tab is not None else at
+        return Explained(line, max(lines[line].find("\t"), 0), _say("tab"))
 
     if "quoted scalar" in (exc.context or "") and exc.context_mark is not None:
         opened = exc.context_mark
