@@ -200,11 +200,12 @@ def new(
 
         made = new_issue(issues_dir)
         reporter = _reporter(quiet, 0)
+        carried = "".join(f", and the box '{title}' carried over" for title in made.carried)
         reporter.step(
-            f"Made {made.folder} for {made.date}, volume {made.volume}, number {made.number} "
-            f"(after {made.previous.name}), with one template article."
+            f"Made {shown_path(made.folder)} for {made.date}, volume {made.volume}, number {made.number} "
+            f"(after {made.previous.name}), with one template article{carried}."
         )
-        reporter.result(str(made.issue_file))
+        reporter.result(shown_path(made.issue_file))
 
 
 @app.command()

@@ -259,6 +259,7 @@ def run_batch(issue_dirs, out_dir, jobs, options, reporter: Reporter, report: Pa
     ) as progress:
         task = progress.add_task("Building issues", total=len(issue_dirs))
         items = build_many(issue_dirs, out_dir, jobs=jobs, on_done=lambda item: progress.advance(task), **options)
+    warn_if_slow_subsetting(reporter)
     table = Table(title="Batch", title_justify="left", header_style="bold", pad_edge=False)
     for column in ("Issue", "Result", "Pages", "Seconds"):
         table.add_column(column)

@@ -264,6 +264,9 @@ def test_layout_in_issue_yaml_is_used_and_its_outputs_sit_beside_the_default_one
 
 def test_edit_build_edit_build_works_with_no_flag(tmp_path):
     issue = _minimal(tmp_path)
+    # images/ beside issue.yaml, named from articles/second.md as it would be from issue.yaml
+    article = issue / "articles" / "second.md"
+    article.write_text(article.read_text().replace("../images/dot.png", "images/dot.png"))
     out = tmp_path / "out"
     assert invoke("build", issue, "-o", out, "-p", "archive", "-q").exit_code == 0
     archive = out / "the-test-bulletin-2025-11-archive.pdf"
@@ -273,6 +276,9 @@ def test_edit_build_edit_build_works_with_no_flag(tmp_path):
     again = invoke("build", issue, "-o", out, "-p", "archive", "-q")
     assert again.exit_code == 0, again.output
     assert archive.read_bytes() != first
+    from pypdf import PdfReader
+
+    assert len(PdfReader(archive).pages[0].images) == 1, "the front-matter picture is in the PDF"
     assert "--force" not in invoke("build", "--help").output
 
 
