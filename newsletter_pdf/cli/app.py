@@ -40,6 +40,12 @@ def _positive_mb(value: float) -> float:
     return value
 
 
+def _report_file(value: Path | None) -> Path | None:
+    if value is not None and value.is_dir():
+        raise typer.BadParameter(f"{value} is a folder; give a file name for the report, such as report.json.")
+    return value
+
+
 def _reporter(quiet: bool, verbose: int) -> Reporter:
     return Reporter(0 if quiet else 1 + verbose)
 
@@ -75,7 +81,9 @@ def build(
     ] = None,
     layout: Annotated[str | None, typer.Option("--layout", help="Layout to use instead of the publication's.")] = None,
     html: Annotated[bool, typer.Option("--html", help="Also write the typeset HTML beside the PDFs.")] = False,
-    report: Annotated[Path | None, typer.Option("--report", help="Write the preflight report as JSON.")] = None,
+    report: Annotated[
+        Path | None, typer.Option("--report", callback=_report_file, help="Write the preflight report as JSON.")
+    ] = None,
     email_budget: Annotated[
         float,
         typer.Option(

@@ -138,7 +138,10 @@ def warn_if_slow_subsetting(reporter: Reporter) -> None:
 def show_details(result, reporter: Reporter) -> None:
     """-v: what the build read, and what it asked of WeasyPrint for each output."""
     newsletter = result.newsletter
-    reporter.detail(f"read {len(newsletter.source_files)} files: " + ", ".join(newsletter.source_files))
+    from newsletter_pdf.messages import shown_path
+
+    files = ", ".join(shown_path(f) for f in newsletter.source_files)
+    reporter.detail(f"read {len(newsletter.source_files)} files: {files}")
     for output in result.outputs:
         options = dict(output.profile.write_options)
         reporter.detail(f"{output.profile.name}: {output.profile.description}; WeasyPrint options {options}")

@@ -107,6 +107,8 @@ def _home_file(name: str, parent: type[BaseModel] | None) -> str | None:
 
     if parent is None or parent.__name__ not in ("Publication", "IssueFile", "Issue", "Article", "ArticleFields"):
         return None
+    if parent.__name__ in ("Issue", "IssueFile") and name in models.Article.model_fields:
+        return "an article, under 'articles:'"
     for file, model_name in _HOME_FILES.items():
         home = getattr(models, model_name)
         if name in home.model_fields and name not in parent.model_fields:

@@ -219,6 +219,7 @@ def _minimal(tmp_path):
         ["build", "{issue}", "--email-budget", "0"],
         ["build", "{issue}", "--jobs", "-1"],
         ["build", "{issue}", "{issue}", "--jobs", "-1"],
+        ["build", "{issue}", "--report", "{issue}"],
         ["preview", "{issue}", "--dpi", "0"],
         ["preview", "{issue}", "--dpi", "100000"],
         ["preview", "{issue}", "--dpi", "many"],
