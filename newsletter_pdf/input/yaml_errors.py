@@ -99,6 +99,21 @@ def explain(text: str, exc: MarkedYAMLError) -> Explained | None:
         return _colon_or_indent(lines, at, mark.column if mark else 0)
     if "expected <block end>" in problem or "did not find expected key" in problem:
         return _out_of_line(lines, at)
+    if "could not find expected ':'" in problem:
+        return _missing_colon(lines, at)
+    return None
+
+
+def _missing_colon(lines: list[str], at: int) -> Explained | None:
+    """'could not find expected ':'': the parser notices a line after the one that lacks its colon."""
+    for index in range(min(at, len(lines) - 1), -1, -1):
+        stripped = lines[index].strip()
+        if not stripped or stripped.startswith("#") or _key_at(lines[index]) or stripped.startswith("- "):
+            continue
+        name, _, rest = stripped.partition(" ")
+        suggestion = f"{name}: {rest}" if rest else f"{name}: ..."
+        column = len(lines[index]) - len(lines[index].lstrip(" "))
+        return Explained(index, column, _say("missing_colon", text=stripped[:40], suggestion=suggestion[:60]))
     return None
 
 
@@ -130,20 +145,25 @@ def _colon_or_indent(lines: list[str], at: int, column: int) -> Explained:
     return Explained(at, column, _say("unquoted_colon_plain"))
 
 
+def _name(line: str) -> str:
+    """How a line is called in a message: its key ('title'), as a list item ('- title'), or its start."""
+    found = _key_at(line)
+    name = found[0] if found else line.strip().removeprefix("- ")[:30]
+    return f"- {name}" if line.lstrip().startswith("- ") else name
+
+
 def _out_of_line(lines: list[str], at: int) -> Explained:
     """'expected <block end>': a line starts left of the group it belongs to, right of the one above."""
     line = lines[at]
     column = len(line) - len(line.lstrip(" ")) + 1
-    here = _key_at(line)
-    name = here[0] if here else line.strip()[:30]
+    name = _name(line)
     for index in range(at - 1, -1, -1):
         other = lines[index]
         if not other.strip() or other.lstrip().startswith("#"):
             continue
         other_column = len(other) - len(other.lstrip(" ")) + 1
         if other_column > column:
-            found = _key_at(other)
-            other_name = found[0] if found else other.strip()[:30]
+            other_name = _name(other)
             return Explained(
                 at,
                 column - 1,
