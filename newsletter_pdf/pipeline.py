@@ -293,7 +293,9 @@ def _lay_out(newsletter, layout, html, profile, roots, extra_css, progress, warm
             ).hexdigest()
         )
     rendered, report = fit_pages_cached(key, layout, newsletter.issue.pages, render_fit, last_key)
-    progress(f"Page count ({profile.layout_pass}): {report.message} ({_layouts(report.renders)})")
+    # A count that cannot be reached is said once, as a warning after the build.
+    said = report.message if report.reached else "not reached (see the warning below)"
+    progress(f"Page count ({profile.layout_pass}): {said} ({_layouts(report.renders)})")
     return rendered, report
 
 

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from newsletter_pdf.limits import DEFAULT_EMAIL_BUDGET, PRINT_MIN_DPI
+from newsletter_pdf.messages import shown_path
 
 __all__ = ["DEFAULT_EMAIL_BUDGET", "PRINT_MIN_DPI"]
 
@@ -126,7 +127,7 @@ def image_uses(rendered, dpi_cap: int | None = None) -> list[ImageUse]:
 
 def low_resolution(uses: list[ImageUse], minimum: int = PRINT_MIN_DPI) -> list[str]:
     return [
-        f"{use.file} prints at {use.dpi:.0f} dpi on page {use.page} (under {minimum}); use a larger original"
+        f"{shown_path(use.file)} prints at {use.dpi:.0f} dpi on page {use.page} (under {minimum}); use a larger original"
         for use in uses
         if use.dpi < minimum
     ]

@@ -371,3 +371,13 @@ def test_each_warning_is_said_once_naming_the_outputs_it_concerns():
         "print, email: HarfBuzz could not subset Noto Serif, Noto Sans; fontTools subset them instead.",
         "email, archive: page count: under by 3 lines",
     ]
+
+
+def test_a_page_count_that_cannot_be_reached_is_said_once(tmp_path):
+    issue = _minimal(tmp_path)
+    issue_yaml = issue / "issue.yaml"
+    issue_yaml.write_text(issue_yaml.read_text().replace("number: 2", "number: 2\npages: 4"))
+    result = invoke("build", issue, "-o", tmp_path / "out", "-p", "email", "-p", "archive")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("under by") == 1, result.output
+    assert "email, archive: page count: under by" in result.output
