@@ -59,6 +59,17 @@ def _create(target: Path, data: bytes | str) -> Path:
     return target
 
 
+def _refuse_template_text(issue_dir: Path | str) -> None:
+    """An issue still holding the template article `new` wrote is not ready to publish."""
+    from newsletter_pdf.input.loader import load
+    from newsletter_pdf.messages import messages
+
+    template = messages()["template"]
+    for article in load(issue_dir).issue.articles:
+        if article.title == template["title"] or template["marker"] in article.body:
+            raise UserError(messages()["lint"]["template_text"].format(title=article.title) + " Nothing was published.")
+
+
 def publish(
     issue_dir: Path | str,
     archive_dir: Path | str | None = None,
@@ -74,6 +85,7 @@ def publish(
     """
     from newsletter_pdf.pipeline import build, chosen_layout
 
+    _refuse_template_text(issue_dir)
     with tempfile.TemporaryDirectory(prefix="newsletter-pdf-publish-") as scratch:
         # (the scratch copy is not worth a line of its own: the filed one is reported)
         steps = lambda message: None if message.startswith("Wrote ") else progress(message)  # noqa: E731

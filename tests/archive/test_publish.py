@@ -136,3 +136,12 @@ def test_a_record_reads_back_as_it_was_written_and_ignores_fields_of_a_later_for
     )
     assert Record.from_json(record.to_json()) == record
     assert record.articles[0].title == "A" and record.volume == 2
+
+
+def test_an_issue_still_holding_the_template_article_is_not_published(tmp_path):
+    shutil.copytree(MINIMAL, tmp_path / "issues")
+    assert _invoke("new", tmp_path / "issues").exit_code == 0
+    result = _invoke("publish", tmp_path / "issues" / "2025-12")
+    assert result.exit_code == 1, result.output
+    assert "still the template that `new` wrote" in result.output and "Nothing was published" in result.output
+    assert not (tmp_path / "issues" / "archive").exists()
