@@ -140,7 +140,7 @@ def _colon_or_indent(lines: list[str], at: int, column: int) -> Explained:
         )
     if here and ": " in here[2] + " ":
         value = here[2]
-        quoted = f"'{value}'" if '"' in value else f'"{value}"'
+        quoted = _quoted(value)
         return Explained(at, column, _say("unquoted_colon", key=here[0], suggestion=f"{here[0]}: {quoted}"))
     return Explained(at, column, _say("unquoted_colon_plain"))
 
@@ -150,6 +150,13 @@ def _name(line: str) -> str:
     found = _key_at(line)
     name = found[0] if found else line.strip().removeprefix("- ")[:30]
     return f"- {name}" if line.lstrip().startswith("- ") else name
+
+
+def _quoted(value: str) -> str:
+    """The value as YAML text in quotes: double quotes, or single ones (doubled inside) when it holds a '"'."""
+    if '"' not in value:
+        return '"' + value.replace("\\", "\\\\") + '"'
+    return "'" + value.replace("'", "''") + "'"
 
 
 def _out_of_line(lines: list[str], at: int) -> Explained:
