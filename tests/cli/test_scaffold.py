@@ -53,3 +53,16 @@ def test_an_existing_folder_is_never_overwritten(issues):
 def test_a_folder_without_issues_is_a_user_error(tmp_path):
     with pytest.raises(UserError, match="no issue folder"):
         new_issue(tmp_path)
+
+
+def test_an_inline_box_is_carried_over_with_its_text(issues):
+    issue_yaml = issues / "2025-11" / "issue.yaml"
+    issue_yaml.write_text(
+        issue_yaml.read_text()
+        + "  - title: Meetings\n    kind: box\n    body: |\n      Every first Monday.\n\n      *All welcome.*\n"
+    )
+    made = new_issue(issues)
+    assert made.carried == ["Meetings"]
+    box = load(made.folder).issue.articles[-1]
+    assert (box.title, box.kind, box.body) == ("Meetings", "box", "Every first Monday.\n\n*All welcome.*\n")
+    assert [a.title for a in load(made.folder).issue.articles] == ["Your first article", "Meetings"]
