@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from newsletter_pdf.cli.options import Debug, Quiet, Verbose
 from newsletter_pdf.cli.report import Reporter, handled, warn_if_slow_subsetting
 from newsletter_pdf.messages import shown_path
 
@@ -18,10 +19,6 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode="rich",
 )
-
-Verbose = Annotated[int, typer.Option("--verbose", "-v", count=True, help="Say more about each step.")]
-Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print only the paths written, and problems.")]
-Debug = Annotated[bool, typer.Option("--debug", help="Show a traceback for internal errors.", hidden=True)]
 
 
 @app.callback()
@@ -297,6 +294,16 @@ def list_layouts() -> None:
 
         for name in available():
             Reporter().result(f"{name:<14} {load_layout(name).description}")
+
+
+def _register_more_commands() -> None:
+    """Commands kept in modules of their own, on the same app."""
+    from newsletter_pdf.cli import archive_commands
+
+    archive_commands.register(app)
+
+
+_register_more_commands()
 
 
 def main() -> None:
