@@ -121,7 +121,7 @@ def test_catalogue_json_and_the_atom_feed_list_every_issue(archive):
 
 
 def test_a_new_publish_is_catalogued_without_reading_the_others_again(archive, tmp_path):
-    root, folder, _ = archive
+    root, _, _ = archive
     copy = tmp_path / "publication"
     shutil.copytree(root, copy)
     publish(make_issue(copy, "2025-12", 4), copy / "archive")
@@ -168,7 +168,7 @@ def _browser():
 
 
 def test_search_in_a_real_browser_finds_the_one_issue_with_the_word(served, archive, tmp_path):
-    _, folder, result = archive
+    result = archive[2]
     assert result.searchable, "pagefind did not index the site"
     with _browser() as browser:
         page = browser.new_page(viewport={"width": 1024, "height": 900})
