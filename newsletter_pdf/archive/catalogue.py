@@ -69,7 +69,11 @@ def latest_revisions(records: list[Record]) -> list[tuple[Record, list[Record]]]
 
 
 def catalogue(
-    archive_dir: Path | str, *, search: bool = True, progress: Callable[[str], None] = lambda message: None
+    archive_dir: Path | str,
+    *,
+    search: bool = True,
+    shelf_pdf: bool = False,
+    progress: Callable[[str], None] = lambda message: None,
 ) -> CatalogueResult:
     """Write (or bring up to date) the web archive of everything published in archive_dir."""
     folder = Path(archive_dir)
@@ -111,9 +115,26 @@ def catalogue(
     written.append(_write_if_changed(folder / "site.css", (_site_dir() / "site.css").read_text(encoding="utf-8")))
     written.append(_write_if_changed(folder / "catalogue.json", catalogue_json(entries)))
     written.append(_write_if_changed(folder / "feed.xml", atom_feed(entries, name)))
+    if shelf_pdf:
+        written.append(_shelf_list(folder, environment, years, name, language))
     searchable = bool(search) and _index_for_search(folder, progress)
     progress(f"Catalogued {len(entries)} issue(s); read {len(processed)} new or revised PDF(s)")
     return CatalogueResult(folder, entries, processed, written, searchable)
+
+
+def _shelf_list(folder: Path, environment, years: dict, name: str, language: str) -> Path:
+    """catalogue.pdf: a printed shelf list, one A4 sheet a year of covers and titles."""
+    from newsletter_pdf.render import engine
+    from newsletter_pdf.resources import fonts_dir
+
+    html = environment.get_template("shelf.html.j2").render(
+        years=years, name=name, language=language, root=folder.as_uri() + "/", fonts=fonts_dir().as_uri()
+    )
+    rendered = engine.render(html, folder, [folder, fonts_dir()], output_intent="srgb")
+    if rendered.refused or rendered.warnings:
+        raise UserError("the shelf list could not be set:\n  " + "\n  ".join(rendered.refused + rendered.warnings))
+    data, _ = engine.to_bytes(rendered, pdf_variant="pdf/a-3b")
+    return write_atomically(folder / "catalogue.pdf", data)
 
 
 def _site_dir() -> Path:

@@ -23,6 +23,7 @@ def catalogue(
     search: Annotated[
         bool, typer.Option("--search/--no-search", help="Build the full-text search index (Pagefind).")
     ] = True,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also write catalogue.pdf: a sheet a year of covers.")] = False,
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
@@ -37,7 +38,7 @@ def catalogue(
         from newsletter_pdf.archive.catalogue import catalogue as run_catalogue
         from newsletter_pdf.messages import shown_path
 
-        result = run_catalogue(archive_dir, search=search, progress=reporter.step)
+        result = run_catalogue(archive_dir, search=search, shelf_pdf=pdf, progress=reporter.step)
         if search and not result.searchable:
             reporter.warn("the search index was not made: browsing works, search does not")
         reporter.result(shown_path(result.folder / "index.html"))

@@ -191,3 +191,21 @@ def test_the_index_reads_at_phone_and_desktop_widths(served, width, tmp_path):
         page.screenshot(path=str(tmp_path / f"index-{width}.png"), full_page=True)
     assert overflow <= 0, f"the page scrolls sideways by {overflow} px at {width} px"
     assert covers and all(covers), "a cover picture did not load"
+
+
+def test_the_shelf_list_pdf_has_a_sheet_a_year_with_covers_and_titles(archive, tmp_path):
+    from pypdf import PdfReader
+
+    root, _, _ = archive
+    copy = tmp_path / "publication"
+    shutil.copytree(root, copy)
+    publish(make_issue(copy, "2024-12", 9), copy / "archive")
+    result = catalogue(copy / "archive", search=False, shelf_pdf=True)
+    reader = PdfReader(copy / "archive" / "catalogue.pdf")
+    assert len(reader.pages) == 2  # 2025, then 2024
+    first, second = (" ".join(p.extract_text().split()) for p in reader.pages)
+    assert "2025" in first and all(f"News of {m}" in first for m in MONTHS)
+    assert "News of 2024-12" in second and "News of 2025" not in second
+    images = {image.name for page in reader.pages for image in page.images}  # pages share one resources dict
+    assert len(images) == 4
+    assert result.written[-1].name == "catalogue.pdf"
