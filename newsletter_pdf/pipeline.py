@@ -19,11 +19,10 @@ from newsletter_pdf.outputs import profiles as outputs
 from newsletter_pdf.outputs.preflight import DEFAULT_EMAIL_BUDGET
 from newsletter_pdf.render import layouts as layouts_mod
 from newsletter_pdf.render.fitting import Fit, FitReport, fit_pages_cached, remember_jumps, remembered_jumps
-from newsletter_pdf.render.html import render_html, render_print_css
+from newsletter_pdf.render.html import render_html
 from newsletter_pdf.resources import fonts_dir
 
 Progress = Callable[[str], None]
-BLEED = "3mm"
 
 
 def _quiet(_: str) -> None:
@@ -156,17 +155,18 @@ def build(
         newsletter, layout, html = prepare(issue_dir, layout_name)
     roots = allowed_roots(newsletter, layout)
 
+    from newsletter_pdf.outputs.print_job import PrintJob
+
+    job = PrintJob(newsletter) if any(p.finishes_for_press for p in chosen) else None
     # One layout pass per distinct pass name: email and archive share the screen pass.
     fits: dict[str, FitReport] = {}
     passes: dict[str, pdf.Rendered] = {}
     for profile in chosen:
         if profile.layout_pass in passes:
             continue
-        extra_css, extra_roots = [], []
-        if profile.layout_pass == "print":
-            icc = outputs.cmyk_profile()
-            extra_css.append(render_print_css(layout, icc.as_uri(), BLEED))
-            extra_roots.append(icc.parent)
+        extra_css, extra_roots, prepare_html = [], [], None
+        if profile.finishes_for_press and job is not None:
+            extra_css, extra_roots, prepare_html = [job.css(layout)], job.roots, job.images
 
         with _timed(steps, progress, f"Typeset the {profile.layout_pass} pages"):
             rendered, report = _lay_out(
@@ -178,6 +178,7 @@ def build(
                 extra_css,
                 progress,
                 warm and not any(p.attaches_sources for p in chosen),
+                prepare_html,
             )
         if report is not None:
             fits[profile.layout_pass] = report
@@ -198,6 +199,13 @@ def build(
         target = output_path(out_dir, newsletter, profile, layout.name)
         with _timed(steps, progress, f"Made the {profile.name} PDF ({_pages(rendered.page_count)})"):
             data, warnings = pdf.to_bytes(rendered, **_write_options(profile, newsletter))
+        if profile.finishes_for_press and job is not None:
+            with _timed(steps, progress, "Finished the print PDF for the press (boxes, marks, CMYK, ink)"):
+                data = job.finish(data)
+                over = job.check_inks(data) if check_outputs or strict else []
+            if strict and over:
+                raise UserError("the print file is over its ink limit (--strict); nothing was written:\n  " + "\n  ".join(over))
+            warnings = [*warnings, *over]
         if profile.imposition == "booklet":
             from newsletter_pdf.outputs.booklet import creep_points, impose
 
@@ -238,12 +246,16 @@ def build(
                 warnings,
                 email_budget,
             )
+            if profile.finishes_for_press and job is not None:
+                job.add_to(report, target)
         results.append(Output(profile, target, rendered.page_count, len(data), warnings, checksum, report))
     return BuildResult(newsletter, results, html_path, steps, fits)
 
 
-def _lay_out(newsletter, layout, html, profile, roots, extra_css, progress, warm=False):
+def _lay_out(newsletter, layout, html, profile, roots, extra_css, progress, warm=False, prepare_html=None):
     """One layout pass: the pages, with automatic jumps and page-count fitting where asked for.
+
+    prepare_html: a last change to each HTML laid out (the print pass names its CMYK pictures).
 
     Decisions that cost extra layouts (which articles jump, how to fit the page count) are
     cached by content, so a rebuild of unchanged sources lays out once.
@@ -253,6 +265,8 @@ def _lay_out(newsletter, layout, html, profile, roots, extra_css, progress, warm
 
     def render(adjust: Fit | None, jumps: dict | None = None) -> pdf.Rendered:
         page_html = html if adjust is None and not jumps else render_html(newsletter, layout, jumps=jumps, fit=adjust)
+        if prepare_html is not None:
+            page_html = prepare_html(page_html)
         rendered = pdf.render(
             page_html, Path(newsletter.issue_dir), roots, extra_css=extra_css, **profile.render_options
         )

@@ -9,11 +9,12 @@ extras=""
 if [[ "${1:-}" == "--test" ]]; then extras="[test]"; fi
 
 # WeasyPrint needs Pango; libharfbuzz-subset0 makes font subsetting about 2.5x faster and
-# the output reproducible. Install them where we can (root with apt); otherwise say so.
-system_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libgs-common)
-# The tests read the PDFs with outside readers (Ghostscript, poppler) and open the web pages in a
-# real browser (Debian's chromium, driven by Playwright: never a downloaded browser build).
-if [[ -n "$extras" ]]; then system_packages+=(ghostscript poppler-utils chromium); fi
+# the output reproducible. Ghostscript measures the print file's ink and, with poppler, reads it back
+# as a press would. Install them where we can (root with apt); otherwise say so.
+system_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libgs-common ghostscript poppler-utils)
+# The tests open the web pages in a real browser (Debian's chromium, driven by Playwright: never a
+# downloaded browser build).
+if [[ -n "$extras" ]]; then system_packages+=(chromium); fi
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
   for package in "${system_packages[@]}"; do

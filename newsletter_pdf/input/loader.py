@@ -81,6 +81,7 @@ def _load_publication(path: Path, problems: list[Problem]) -> Publication | None
                 show(publication.layout_dir),
             )
         )
+    _check_print_profile(publication, path, locator, problems)
     return publication
 
 
@@ -92,6 +93,29 @@ def _check_layout(name: str | None, locator: Locator, problems: list[Problem]) -
         problems.append(
             Problem(location, say("unknown_layout", value=show(name), available=", ".join(names)), "layout", show(name))
         )
+
+
+def _check_print_profile(publication: Publication, path: Path, locator: Locator, problems: list[Problem]) -> None:
+    """print.profile must name a CMYK ICC profile beside newsletter.yaml (LittleCMS reads it to be sure)."""
+    name = publication.print.profile
+    if not name:
+        return
+    loc = ("print", "profile")
+    target = path.parent / name
+    if not is_(Path.is_file, target):
+        message = say("missing_file", path=name, tried=target)
+    else:
+        from PIL import ImageCms
+
+        try:
+            space = ImageCms.getOpenProfile(str(target)).profile.xcolor_space.strip()
+        except (OSError, ImageCms.PyCMSError):
+            space = None
+        if space == "CMYK":
+            return
+        message = say("not_cmyk_profile", path=name, space=space or "not an ICC profile")
+    location, _ = locator.locate(loc)
+    problems.append(Problem(location, message, "print.profile", show(name)))
 
 
 def _load_issue(path: Path, problems: list[Problem]) -> tuple[Issue | None, list[str], list[Path]]:

@@ -77,6 +77,59 @@ class Address(Strict):
     phone: str | None = Field(default=None, description="Contact telephone number, as it should be printed.")
     website: WebUrl | None = Field(default=None, description="Web site, starting with https://.")
 
+_BLEED = re.compile(r"^(\d+(\.\d+)?)(mm|pt|in)$")
+POINTS_PER = {"mm": 72 / 25.4, "pt": 1.0, "in": 72.0}
+MAX_BLEED_PT = 10 * 72 / 25.4
+
+
+def _bleed(value: str) -> str:
+    match = _BLEED.match(value.strip()) if isinstance(value, str) else None
+    if not match:
+        raise ValueError("must be a length such as 3mm, 8.5pt or 0.125in")
+    if float(match.group(1)) * POINTS_PER[match.group(3)] > MAX_BLEED_PT:
+        raise ValueError("must be at most 10mm (printers ask for 3mm to 5mm)")
+    return value.strip()
+
+
+class RenderingIntent(str, Enum):
+    relative = "relative-colorimetric"
+    perceptual = "perceptual"
+
+
+class PrintSettings(Strict):
+    """newsletter.yaml `print:`: how the print PDF is finished for the press (colour, ink, bleed, marks).
+
+    Every field has a default, so `print:` may be left out; further finishing settings join here.
+    """
+
+    profile: str | None = Field(
+        default=None,
+        description="CMYK ICC profile of the press (relative to newsletter.yaml), used for the PDF/X output "
+        "intent and to convert colours and pictures; Ghostscript's default CMYK profile when absent.",
+    )
+    ink_limit: int = Field(
+        default=300,
+        ge=200,
+        le=400,
+        description="Highest total area coverage (C+M+Y+K, in %) the printer accepts; pictures are held under it "
+        "and every page is measured against it.",
+    )
+    rendering_intent: RenderingIntent = Field(
+        default=RenderingIntent.relative,
+        description="How colours are mapped into the press's gamut: relative-colorimetric (with black-point "
+        "compensation; keeps in-gamut colours exact) or perceptual (often better for photographs).",
+    )
+    bleed: Annotated[str, AfterValidator(_bleed)] = Field(
+        default="3mm", description="How far backgrounds and pictures that touch the trim edge run past it."
+    )
+    marks: bool = Field(default=True, description="Crop marks in a slug outside the bleed.")
+
+    @property
+    def bleed_pt(self) -> float:
+        match = _BLEED.match(self.bleed)
+        assert match is not None  # validated
+        return float(match.group(1)) * POINTS_PER[match.group(3)]
+
 
 class Publication(Strict):
     """newsletter.yaml: the publication every issue belongs to."""
@@ -105,6 +158,10 @@ class Publication(Strict):
     )
     about: About = Field(description="The About box printed in every issue.")
     address: Address = Field(description="The address block printed at the end of every issue.")
+    print: PrintSettings = Field(
+        default_factory=PrintSettings,
+        description="How the print PDF is prepared for the press: colour profile, ink limit, bleed, crop marks.",
+    )
 
 
 class Image(Strict):

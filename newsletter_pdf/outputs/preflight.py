@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from newsletter_pdf.limits import DEFAULT_EMAIL_BUDGET, PRINT_MIN_DPI
 from newsletter_pdf.messages import shown_path
@@ -36,6 +37,8 @@ class Report:
     fonts: list[str]
     images: list[ImageUse] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # The print file only: ink, colour spaces and pictures per page (outputs/print_job.PrinterSummary).
+    printer: Any = None
 
     def as_dict(self) -> dict:
         return asdict(self)

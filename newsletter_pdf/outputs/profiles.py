@@ -34,6 +34,8 @@ class Profile:
     # What the output carries and how it is kept, read by the pipeline instead of asking its name.
     attaches_sources: bool = False  # the issue's own files ride inside the PDF (PDF/A-3), with PRISM XMP
     writes_checksum: bool = False  # a <file>.sha256 beside it
+    # CMYK pictures and colours, bleed, marks and ink limits from newsletter.yaml `print:` (outputs/print_job.py).
+    finishes_for_press: bool = False
     # Which preflight checks apply (see outputs/preflight.py): fonts, print_resolution, email_budget.
     checks: tuple[str, ...] = ("fonts",)
     # Made from the written pages afterwards (no second layout): "booklet" imposes them in saddle-stitch order.
@@ -48,11 +50,12 @@ PROFILES: dict[str, Profile] = {
     "print": Profile(
         name="print",
         suffix="-print",
-        description="PDF/X-4 for the printer: 3 mm bleed, crop marks, CMYK output intent, full-resolution images",
+        description="PDF/X-4 for the printer: bleed, crop marks in the slug, CMYK colours and pictures, ink limit",
         layout_pass="print",
         render_options={"output_intent": "device-cmyk"},
         write_options={"pdf_variant": "pdf/x-4"},
         checks=("fonts", "print_resolution"),
+        finishes_for_press=True,
     ),
     "email": Profile(
         name="email",

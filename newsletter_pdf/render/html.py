@@ -183,7 +183,10 @@ def render_html(newsletter: Newsletter, layout: Layout, jumps: dict[int, int] | 
     )
 
 
-def render_print_css(layout: Layout, cmyk_profile_uri: str, bleed: str) -> str:
-    """The stylesheet added to the print pass: bleed, crop marks, CMYK output intent."""
+def render_print_css(layout: Layout, cmyk_profile_uri: str, bleed: str, **press) -> str:
+    """The stylesheet added to the print pass: bleed, CMYK output intent, and `press` values
+    (cmyk_colors, reach: see outputs/print_job.py)."""
     template = environment(layout.search_path).get_template("print.css.j2")
-    return template.render(layout=layout, cmyk_profile_uri=cmyk_profile_uri, bleed=bleed)
+    return template.render(
+        layout=layout, cmyk_profile_uri=cmyk_profile_uri, bleed=bleed, **{"cmyk_colors": {}, "reach": {}, **press}
+    )
