@@ -15,7 +15,7 @@ from pathlib import Path
 from PIL import Image, ImageCms
 
 # A colour whose channels differ by no more than this (0-255) is a neutral grey: black ink only.
-NEUTRAL_SPREAD = 6
+NEUTRAL_SPREAD = 16
 # Neutrals this dark are printed as solid black (text #1a1a1a is meant as black, not 90 % grey).
 SOLID_BLACK_LIGHTNESS = 0.15
 
@@ -62,6 +62,11 @@ def neutral_k(rgb: tuple[int, int, int]) -> float | None:
     """Black ink (0-1) for a neutral grey, or None for a colour."""
     if max(rgb) - min(rgb) > NEUTRAL_SPREAD:
         return None
+    return grey_k(rgb)
+
+
+def grey_k(rgb: tuple[int, int, int]) -> float:
+    """Black ink alone (0-1) as dark as the colour: for text, which four inks would blur."""
     lightness = colorsys.rgb_to_hls(*(c / 255 for c in rgb))[1]
     return 1.0 if lightness <= SOLID_BLACK_LIGHTNESS else round(1 - lightness, 3)
 

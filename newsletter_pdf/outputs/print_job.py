@@ -10,7 +10,7 @@ from pathlib import Path
 from newsletter_pdf.input.models import Newsletter
 from newsletter_pdf.outputs import press, press_check
 from newsletter_pdf.outputs import profiles as outputs
-from newsletter_pdf.outputs.colour import PressColour, css_cmyk, hex_to_rgb, rgb_to_cmyk
+from newsletter_pdf.outputs.colour import PressColour, css_cmyk, grey_k, hex_to_rgb, rgb_to_cmyk
 from newsletter_pdf.outputs.print_images import PrintImages
 
 _LENGTH_PT = {"mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0, "pt": 1.0, "pc": 12.0, "px": 0.75}
@@ -79,7 +79,9 @@ class PrintJob:
             name: css_cmyk(rgb_to_cmyk(hex_to_rgb(value), self.press))
             for name, value in layout.colors.model_dump().items()
         }
-        colors["text"] = css_cmyk((0, 0, 0, 1))  # body text in black ink alone, whatever its shade on screen
+        # Text in black ink alone: body text solid, secondary text (dates, captions, folios) a tint of black.
+        colors["text"] = css_cmyk((0, 0, 0, 1))
+        colors["muted"] = css_cmyk((0, 0, 0, grey_k(hex_to_rgb(layout.colors.muted))))
         margins = layout.margins
         reach = {}
         sides = {"top": margins.top, "bottom": margins.bottom, "inside": margins.inside, "outside": margins.outside}
