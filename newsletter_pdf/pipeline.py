@@ -204,7 +204,9 @@ def build(
                 data = job.finish(data)
                 over = job.check_inks(data) if check_outputs or strict else []
             if strict and over:
-                raise UserError("the print file is over its ink limit (--strict); nothing was written:\n  " + "\n  ".join(over))
+                raise UserError(
+                    "the print file is over its ink limit (--strict); nothing was written:\n  " + "\n  ".join(over)
+                )
             warnings = [*warnings, *over]
         if profile.imposition == "booklet":
             from newsletter_pdf.outputs.booklet import creep_points, impose

@@ -169,6 +169,9 @@ def show_preflight(result, reporter: Reporter) -> None:
                 images,
             )
         out.print(table)
+        for output in result.outputs:
+            if output.report.printer is not None:
+                show_printer_summary(output.report.printer, reporter)
     for warning in once([(o.profile.name, w) for o in result.outputs for w in o.report.warnings]):
         reporter.warn(warning)
 
@@ -199,6 +202,38 @@ def once(warnings: list[tuple[str, str]]) -> list[str]:
             text = f"HarfBuzz could not subset {', '.join(fonts)}; fontTools subset them instead."
         lines.append(f"{', '.join(outputs)}: {text}")
     return lines
+
+
+def show_printer_summary(summary, reporter: Reporter) -> None:
+    """The print file as a printer reads it: one line, and with -v a row per page."""
+    inks = [p.ink_max for p in summary.pages if p.ink_max is not None]
+
+    def spaces(attr: str) -> str:
+        return "/".join(sorted({s for p in summary.pages for s in getattr(p, attr)})) or "none"
+
+    ink = f"ink up to {max(inks):.0f} % (limit {summary.ink_limit} %)" if inks else "ink not measured"
+    marks = "crop marks in the slug" if summary.marks else "no marks"
+    out.print(
+        f"Print: {ink}; text {spaces('text_colour')}, pictures {spaces('image_colour')}; "
+        f"bleed {summary.bleed_mm:g} mm, {marks}; {summary.profile}, {summary.rendering_intent}",
+        markup=False,
+        highlight=False,
+    )
+    if reporter.verbosity < 2:
+        return
+    table = Table(title="Print, page by page", title_justify="left", header_style="bold", pad_edge=False)
+    for column in ("Page", "Ink max %", "Text", "Paint", "Pictures", "Fonts"):
+        table.add_column(column)
+    for page in summary.pages:
+        table.add_row(
+            str(page.page),
+            "?" if page.ink_max is None else f"{page.ink_max:.0f}",
+            ", ".join(page.text_colour) or "-",
+            ", ".join(page.paint_colour) or "-",
+            "; ".join([*page.images, *page.image_colour]) or "-",
+            str(len(page.fonts)),
+        )
+    out.print(table)
 
 
 def write_report(result, path: Path) -> None:

@@ -77,6 +77,7 @@ class Address(Strict):
     phone: str | None = Field(default=None, description="Contact telephone number, as it should be printed.")
     website: WebUrl | None = Field(default=None, description="Web site, starting with https://.")
 
+
 _BLEED = re.compile(r"^(\d+(\.\d+)?)(mm|pt|in)$")
 POINTS_PER = {"mm": 72 / 25.4, "pt": 1.0, "in": 72.0}
 MAX_BLEED_PT = 10 * 72 / 25.4

@@ -75,9 +75,7 @@ def mark_lines(trim: list[float], bleed: float) -> list[tuple[float, float, floa
 
 def _registration(pdf: pikepdf.Pdf) -> pikepdf.Array:
     """Registration colour: prints on every plate, so the marks line up on each separation."""
-    tint = pikepdf.Dictionary(
-        FunctionType=2, Domain=[0, 1], C0=[0, 0, 0, 0], C1=[1, 1, 1, 1], N=1
-    )
+    tint = pikepdf.Dictionary(FunctionType=2, Domain=[0, 1], C0=[0, 0, 0, 0], C1=[1, 1, 1, 1], N=1)
     return pikepdf.Array([pikepdf.Name.Separation, pikepdf.Name.All, pikepdf.Name.DeviceCMYK, pdf.make_indirect(tint)])
 
 

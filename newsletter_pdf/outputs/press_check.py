@@ -1,5 +1,5 @@
 """What a printer's preflight reads in a print PDF: ink coverage per page (Ghostscript), and the
-colour spaces of the text, the vector paint and the pictures on each page (pikepdf)."""
+colour spaces of the text, the vector paint and the pictures, and the fonts, on each page (pikepdf)."""
 
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ class PageColours:
     text: set[str] = field(default_factory=set)
     paint: set[str] = field(default_factory=set)  # fills and strokes: rules, tints, bands
     images: set[str] = field(default_factory=set)
+    fonts: set[str] = field(default_factory=set)
 
 
 def ghostscript() -> str | None:
@@ -118,6 +119,8 @@ def _space_name(space, resources) -> str:
         if kind == "/ICCBased":
             channels = int(space[1].get("/N", 0))
             return {1: "ICC Gray", 3: "ICC RGB", 4: "ICC CMYK"}.get(channels, "ICC")
+        if kind == "/Separation" and str(space[1]) == "/All":
+            return "Registration"  # the crop marks: every plate
         if kind in ("/Separation", "/DeviceN"):
             return f"{kind[1:]} {str(space[1]).lstrip('/')}"
         if kind == "/Indexed":
@@ -151,6 +154,11 @@ def _walk(instructions, resources, seen: PageColours, depth: int, fill="Gray", s
         elif op in ("cs", "CS"):
             space = _space_name(operands[0], resources)
             fill, stroke = (fill, space) if op == "CS" else (space, stroke)
+        elif op == "Tf":
+            font = (resources.get("/Font") or {}).get(str(operands[0]))
+            if font is not None:
+                name = str(font.get("/BaseFont", operands[0])).lstrip("/")
+                seen.fonts.add(name.split("+", 1)[1] if len(name) > 7 and name[6] == "+" else name)
         elif op in _TEXT_SHOWING:
             seen.text.add(fill)
         elif op in _FILLING or op in _STROKING:

@@ -46,7 +46,8 @@ def _greyscale(image: Image.Image) -> Image.Image | None:
     if image.mode in ("I;16", "I;16B", "I;16L", "I"):
         # 16-bit grey: scale 0-65535 down to 0-255 (a plain convert would clip nearly all of it to white or black).
         wide = image.convert("I") if image.mode != "I" else image
-        top = 65535 if wide.getextrema()[1] > 255 else 255  # type: ignore[index]
+        brightest = wide.getextrema()[1]
+        top = 65535 if isinstance(brightest, (int, float)) and brightest > 255 else 255
         return wide.point(lambda v: v * (255 / top)).convert("L")
     if image.mode in ("1", "L", "LA"):
         return image.convert("L") if image.mode == "1" else image

@@ -33,6 +33,7 @@ class PagePrint:
     paint_colour: list[str]
     image_colour: list[str]
     images: list[str]  # "file: N dpi"
+    fonts: list[str]
 
 
 @dataclass
@@ -124,11 +125,8 @@ class PrintJob:
                     text_colour=sorted(seen.text),
                     paint_colour=sorted(seen.paint),
                     image_colour=sorted(seen.images),
-                    images=[
-                        f"{Path(u.file).name}: {u.dpi:.0f} dpi"
-                        for u in image_uses
-                        if u.page == seen.page
-                    ],
+                    images=[f"{Path(u.file).name}: {u.dpi:.0f} dpi" for u in image_uses if u.page == seen.page],
+                    fonts=sorted(seen.fonts),
                 )
             )
         return summary
@@ -137,8 +135,15 @@ class PrintJob:
         """RGB anywhere in a print file is a question from the printer: say where."""
         found = []
         for page in summary.pages:
-            kinds = [k for k, spaces in (("text", page.text_colour), ("paint", page.paint_colour),
-                                          ("images", page.image_colour)) if any("RGB" in s for s in spaces)]
+            kinds = [
+                k
+                for k, spaces in (
+                    ("text", page.text_colour),
+                    ("paint", page.paint_colour),
+                    ("images", page.image_colour),
+                )
+                if any("RGB" in s for s in spaces)
+            ]
             if kinds:
                 found.append(f"page {page.page} has RGB {' and '.join(kinds)}; the press expects CMYK or grey")
         return found

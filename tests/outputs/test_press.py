@@ -163,8 +163,9 @@ def _render(pdf: Path, folder: Path, *options: str) -> list[Path]:
 def test_what_touches_the_trim_edge_runs_on_into_the_bleed(press_builds, layout, tmp_path):
     """Along each trim edge: wherever the page is inked at the edge, the bleed 2 mm beyond is inked too."""
     dpi = 50
-    for number, tif in enumerate(_render(_pdf(press_builds, layout), tmp_path, "-sDEVICE=tiffgray", "-r50",
-                                         "-dUseBleedBox"), start=1):
+    for number, tif in enumerate(
+        _render(_pdf(press_builds, layout), tmp_path, "-sDEVICE=tiffgray", "-r50", "-dUseBleedBox"), start=1
+    ):
         grey = np.asarray(Image.open(tif), dtype=np.int16)
         bleed_px = round(3 / 25.4 * dpi)
         inner, outer = bleed_px + 1, bleed_px - 4  # 0.5 mm inside the trim; 2 mm out in the bleed
@@ -180,8 +181,15 @@ def test_what_touches_the_trim_edge_runs_on_into_the_bleed(press_builds, layout,
 
 
 def test_the_modern_colour_band_bleeds(press_builds, tmp_path):
-    (first, *_) = _render(_pdf(press_builds, "modern"), tmp_path, "-sDEVICE=tiffgray", "-r50", "-dUseBleedBox",
-                          "-dFirstPage=1", "-dLastPage=1")
+    (first, *_) = _render(
+        _pdf(press_builds, "modern"),
+        tmp_path,
+        "-sDEVICE=tiffgray",
+        "-r50",
+        "-dUseBleedBox",
+        "-dFirstPage=1",
+        "-dLastPage=1",
+    )
     grey = np.asarray(Image.open(first))
     assert grey[1, grey.shape[1] // 2] < 150 and grey[10, 1] < 150  # the band reaches the bleed's corner
 
@@ -209,9 +217,7 @@ def _text_fills(page) -> list[tuple[str, tuple]]:
 def test_no_rgb_operator_and_black_text_in_black_ink_alone(press_builds, layout):
     with pikepdf.open(_pdf(press_builds, layout)) as pdf:
         for page in pdf.pages:
-            raw = b"".join(
-                pikepdf.unparse_content_stream(pikepdf.parse_content_stream(page)).splitlines(keepends=True)
-            )
+            raw = b"".join(pikepdf.unparse_content_stream(pikepdf.parse_content_stream(page)).splitlines(keepends=True))
             assert not re.search(rb"(^|\s)(rg|RG)\s", raw), "RGB colour left in a content stream"
             fills = _text_fills(page)
             if not fills:
