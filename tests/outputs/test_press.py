@@ -285,7 +285,7 @@ def test_ghostscript_separations_stay_under_330_and_the_configured_limit(press_b
 
 
 @gs_missing
-def test_ink_over_the_limit_is_found_and_named():
+def test_ink_over_the_limit_is_found_and_named(tmp_path):
     with pikepdf.new() as pdf:
         pdf.add_blank_page(page_size=(200, 200))
         pdf.pages[0].Contents = pdf.make_stream(b"1 1 1 1 k 20 20 100 100 re f 0 0 0 1 k 150 150 20 20 re f")
@@ -295,6 +295,8 @@ def test_ink_over_the_limit_is_found_and_named():
         pdf.save(buffer)
     (page,) = press_check.ink_coverage(buffer.getvalue())
     assert page.max_percent == pytest.approx(400, abs=1)
+    (tmp_path / "heavy.pdf").write_bytes(buffer.getvalue())
+    assert _tiffsep_ink(tmp_path / "heavy.pdf", tmp_path) == [pytest.approx(400, abs=1)]  # the tests' reader sees it
     (warning,) = press_check.over_limit([page], 300)
     assert "page 1 carries up to 400 % ink, over the press's limit of 300 %" in warning
 
@@ -335,10 +337,13 @@ def test_strict_refuses_a_print_file_over_its_ink_limit(tmp_path):
 # --- screen outputs keep their colours --------------------------------------------------------
 
 
-def test_email_and_archive_stay_srgb(sample_build):
+def test_email_and_archive_stay_srgb_and_the_press_checks_would_refuse_them(sample_build):
     for name in ("email", "archive"):
         with pikepdf.open(sample_build.output(name).path) as pdf:
             page = pdf.pages[0]
+            assert ("rg", (0.102, 0.102, 0.102)) in _text_fills(page)  # the layout's #1a1a1a, as on screen
+            trim = _boxes(page)["/TrimBox"]
+            assert not [line for line in _strokes(pdf, page) if _outside(trim, *line[:2])]  # no marks: the check fires
             ops = {str(op) for _, op in pikepdf.parse_content_stream(page)}
             assert "rg" in ops and "k" not in ops  # text and tints in RGB, no CMYK
             spaces = {str(x.get("/ColorSpace")) for _, x in _images(pdf)}
