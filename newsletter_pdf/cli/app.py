@@ -87,7 +87,10 @@ def build(
             "--email-budget", callback=_positive_mb, help="Warn when the email PDF is larger than this many MB."
         ),
     ] = 8.0,
-    strict: Annotated[bool, typer.Option("--strict", help="Treat WeasyPrint's warnings as errors.")] = False,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Treat WeasyPrint's warnings, and print pages over the ink limit, as errors."),
+    ] = False,
     creep: Annotated[
         str | None,
         typer.Option(
