@@ -157,7 +157,7 @@ def build(
 
     from newsletter_pdf.outputs.print_job import PrintJob
 
-    job = PrintJob(newsletter) if any(p.finishes_for_press for p in chosen) else None
+    job = PrintJob(newsletter, roots) if any(p.finishes_for_press for p in chosen) else None
     # One layout pass per distinct pass name: email and archive share the screen pass.
     fits: dict[str, FitReport] = {}
     passes: dict[str, pdf.Rendered] = {}

@@ -107,8 +107,11 @@ def prepared_copy(source: Path, press: PressColour) -> Path:
 class PrintImages:
     """Rewrites the print HTML to name converted copies; remembers which copy stands for which original."""
 
-    def __init__(self, press: PressColour):
+    def __init__(self, press: PressColour, roots: list[Path] | None = None):
         self.press = press
+        # Only pictures WeasyPrint could read itself are converted: a copy must never carry a
+        # file out of the folders the sandbox allows (the fetcher then refuses the original, as before).
+        self.roots = [Path(r).resolve() for r in roots or []]
         self.originals: dict[str, str] = {}  # copy path -> the editor's file
 
     @property
@@ -122,11 +125,15 @@ class PrintImages:
         url = html_mod.unescape(match.group(2))
         parts = urlsplit(url)
         source = Path(unquote(parts.path))
-        if source.suffix.lower() not in RASTER_SUFFIXES or not source.is_file():
+        if source.suffix.lower() not in RASTER_SUFFIXES or not source.is_file() or not self._allowed(source):
             return match.group(0)
         copy = prepared_copy(source, self.press)
         self.originals[str(copy)] = str(source)
         return match.group(1) + html_mod.escape(copy.as_uri()) + match.group(3)
+
+    def _allowed(self, source: Path) -> bool:
+        resolved = source.resolve()
+        return any(resolved.is_relative_to(root) for root in self.roots)
 
     def original(self, path: str) -> str:
         return self.originals.get(path, path)

@@ -54,7 +54,8 @@ class PrinterSummary:
 class PrintJob:
     """Everything the print pass needs beyond the screen pass."""
 
-    def __init__(self, newsletter: Newsletter):
+    def __init__(self, newsletter: Newsletter, roots: list[Path]):
+        """roots: the folders the sandbox lets WeasyPrint read (only pictures inside them are converted)."""
         settings = newsletter.publication.print
         self.settings = settings
         if settings.profile:
@@ -62,7 +63,7 @@ class PrintJob:
         else:
             icc = outputs.cmyk_profile()
         self.press = PressColour(icc, settings.rendering_intent.value, settings.ink_limit)
-        self.images = PrintImages(self.press)
+        self.images = PrintImages(self.press, roots)
         self.finishing = press.Finish(self.press, settings.bleed_pt, settings.marks)
         self.inks: list[press_check.PageInk] | None = None
 

@@ -302,7 +302,7 @@ def test_ink_over_the_limit_is_found_and_named(tmp_path):
 
 
 @gs_missing
-@pytest.mark.parametrize("layout", ["modern"])
+@pytest.mark.parametrize("layout", LAYOUTS)
 def test_poppler_and_ghostscript_read_it_without_complaint(press_builds, layout):
     path = _pdf(press_builds, layout)
     info = subprocess.run(["pdfinfo", "-box", str(path)], capture_output=True, text=True, check=True)

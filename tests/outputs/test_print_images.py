@@ -73,7 +73,7 @@ def test_the_print_html_names_converted_copies_and_remembers_the_originals(press
     monkeypatch.setenv("NEWSLETTER_PDF_CACHE", str(tmp_path / "cache"))
     source = tmp_path / "photo.png"
     Image.new("RGB", (10, 10), (10, 200, 10)).save(source)
-    images = PrintImages(press_colour)
+    images = PrintImages(press_colour, [tmp_path])
     html = images(f'<p><img src="{source.as_uri()}" alt="x"><img src="data:image/png;base64,AA" alt=""></p>')
     (copy,) = list((tmp_path / "cache").rglob("*.jpg"))
     assert copy.as_uri() in html and "data:image/png;base64,AA" in html
@@ -124,7 +124,17 @@ def test_a_publication_can_name_its_press_profile(tmp_path):
         ),
         encoding="utf-8",
     )
-    job = PrintJob(load(tmp_path / "pub" / "2025-11"))
+    job = PrintJob(load(tmp_path / "pub" / "2025-11"), [tmp_path / "pub"])
     assert job.press.profile == (tmp_path / "pub" / "press.icc").resolve()
     assert job.press.intent == "perceptual" and job.finishing.bleed == pytest.approx(5 * press.MM)
     assert job.press.profile in job.roots
+
+
+def test_a_picture_outside_the_allowed_folders_is_left_for_the_sandbox_to_refuse(press_colour, tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSLETTER_PDF_CACHE", str(tmp_path / "cache"))
+    outside = tmp_path / "elsewhere" / "secret.png"
+    outside.parent.mkdir()
+    Image.new("RGB", (4, 4), (1, 2, 3)).save(outside)
+    html = f'<img src="{outside.as_uri()}">'
+    assert PrintImages(press_colour, [tmp_path / "issue"])(html) == html
+    assert not (tmp_path / "cache").exists() or not list((tmp_path / "cache").rglob("*"))
