@@ -157,7 +157,8 @@ def build(
 
     from newsletter_pdf.outputs.print_job import PrintJob
 
-    job = PrintJob(newsletter, roots) if any(p.finishes_for_press for p in chosen) else None
+    # The print pass (print, booklet) is laid out for the press: its stylesheet, CMYK pictures and colours.
+    job = PrintJob(newsletter, roots) if any(p.layout_pass == "print" for p in chosen) else None
     # One layout pass per distinct pass name: email and archive share the screen pass.
     fits: dict[str, FitReport] = {}
     passes: dict[str, pdf.Rendered] = {}
@@ -165,7 +166,7 @@ def build(
         if profile.layout_pass in passes:
             continue
         extra_css, extra_roots, prepare_html = [], [], None
-        if profile.finishes_for_press and job is not None:
+        if profile.layout_pass == "print" and job is not None:
             extra_css, extra_roots, prepare_html = [job.css(layout)], job.roots, job.images
 
         with _timed(steps, progress, f"Typeset the {profile.layout_pass} pages"):
