@@ -50,7 +50,12 @@ def report_of(result: BuildResult) -> dict:
     return {
         "issue": result.newsletter.issue_dir,
         "title": result.newsletter.title,
-        "outputs": [o.report.as_dict() for o in result.outputs if o.report is not None],
+        "up_to_date": result.up_to_date,  # nothing changed since the last build: the reports are that build's
+        "outputs": [
+            o.report.as_dict() if o.report is not None else o.recorded_report
+            for o in result.outputs
+            if o.report is not None or o.recorded_report is not None
+        ],
         "steps": [{"name": s.name, "seconds": round(s.seconds, 3)} for s in result.steps],
     }
 

@@ -8,19 +8,20 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from newsletter_pdf import __version__
 from newsletter_pdf.errors import UserError
 from newsletter_pdf.files import write_atomically
 from newsletter_pdf.input.loader import load
 from newsletter_pdf.input.models import Newsletter
-from newsletter_pdf.outputs import archive, preflight
+from newsletter_pdf.limits import DEFAULT_EMAIL_BUDGET
 from newsletter_pdf.outputs import profiles as outputs
-from newsletter_pdf.outputs.preflight import DEFAULT_EMAIL_BUDGET
 from newsletter_pdf.render import layouts as layouts_mod
-from newsletter_pdf.render.fitting import Fit, FitReport, fit_pages_cached, remember_jumps, remembered_jumps
-from newsletter_pdf.render.html import render_html
 from newsletter_pdf.resources import fonts_dir
+
+if TYPE_CHECKING:  # imported where used: an up-to-date build needs neither Jinja nor WeasyPrint
+    from newsletter_pdf.outputs.preflight import Report
+    from newsletter_pdf.render.fitting import FitReport
 
 Progress = Callable[[str], None]
 
@@ -45,7 +46,8 @@ class Output:
     size: int
     warnings: list[str] = field(default_factory=list)
     checksum: Path | None = None
-    report: preflight.Report | None = None
+    report: Report | None = None
+    recorded_report: dict | None = None  # an up-to-date build's report, as the manifest kept it
 
 
 @dataclass
@@ -57,6 +59,8 @@ class BuildResult:
     html: Path | None
     steps: list[Step] = field(default_factory=list)
     fits: dict[str, FitReport] = field(default_factory=dict)  # by layout pass, when pages: is set
+
+    up_to_date: bool = False  # nothing changed since the last build: nothing was typeset
 
     @property
     def warnings(self) -> list[str]:
@@ -106,14 +110,21 @@ def chosen_layout(newsletter: Newsletter, layout_name: str | None = None) -> str
     return layout_name or newsletter.issue.layout or newsletter.publication.layout
 
 
-def prepare(issue_dir: Path | str, layout_name: str | None = None) -> tuple[Newsletter, layouts_mod.Layout, str]:
-    """Load and validate the issue, pick its layout and produce the HTML (no WeasyPrint needed)."""
+def load_issue(issue_dir: Path | str, layout_name: str | None = None) -> tuple[Newsletter, layouts_mod.Layout]:
+    """Load and validate the issue, and pick its layout (no WeasyPrint, no HTML yet)."""
     newsletter = load(issue_dir)
     publication = newsletter.publication
     override = None
     if publication.layout_dir:
         override = (Path(newsletter.publication_file).parent / publication.layout_dir).resolve()
-    layout = layouts_mod.load_layout(chosen_layout(newsletter, layout_name), override)
+    return newsletter, layouts_mod.load_layout(chosen_layout(newsletter, layout_name), override)
+
+
+def prepare(issue_dir: Path | str, layout_name: str | None = None) -> tuple[Newsletter, layouts_mod.Layout, str]:
+    """Load and validate the issue, pick its layout and produce the HTML (no WeasyPrint needed)."""
+    from newsletter_pdf.render.html import render_html
+
+    newsletter, layout = load_issue(issue_dir, layout_name)
     return newsletter, layout, render_html(newsletter, layout)
 
 
@@ -130,20 +141,24 @@ def build(
     layout_name: str | None = None,
     write_html: bool = False,
     strict: bool = False,
+    force: bool = False,
     email_budget: int = DEFAULT_EMAIL_BUDGET,
     progress: Progress = _quiet,
     check_outputs: bool = True,
     warm: bool = False,
     creep: str | None = None,
     booklet_marks: bool = False,
+    parallel: bool = True,
 ) -> BuildResult:
     """Build one issue into its outputs (print, email, archive by default) and return what was made.
 
     check_outputs: run preflight on each PDF written (watch skips it to rebuild sooner).
     warm: a watch rebuild; page fitting may start from the fit last used for this issue.
     creep, booklet_marks: the booklet's creep per sheet (e.g. "0.3mm") and its crop and fold marks.
+    parallel: lay out the print and screen passes in two processes when two cores are free.
+    force: typeset even when the build manifest says the outputs are up to date.
     """
-    from newsletter_pdf.render import engine as pdf  # WeasyPrint is imported only by commands that typeset.
+    from newsletter_pdf.outputs import manifest
 
     issue_dir, out_dir = Path(issue_dir), Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
@@ -152,175 +167,102 @@ def build(
     steps: list[Step] = []
 
     with _timed(steps, progress, "Loaded and checked the issue files"):
-        newsletter, layout, html = prepare(issue_dir, layout_name)
+        newsletter, layout = load_issue(issue_dir, layout_name)
     roots = allowed_roots(newsletter, layout)
+    names = [p.name for p in chosen]
+    record = manifest.manifest_path(out_dir, newsletter.slug, newsletter.issue.date, layout.name)
+    options = {
+        "profiles": names,
+        "layout": layout.name,
+        "strict": strict,
+        "email_budget": email_budget,
+        "creep": creep,
+        "booklet_marks": booklet_marks,
+        "html": write_html,
+    }
+    digest = manifest.inputs_digest([*map(Path, newsletter.watched_paths()), *roots], options, skip=out_dir)
+    if not force and not warm and check_outputs:
+        known = manifest.up_to_date(record, digest, names)
+        if known is not None:
+            progress(f"Up to date: nothing changed since the last build ({record.name}); --force rebuilds")
+            return _recorded(newsletter, out_dir, known, steps)
 
-    from newsletter_pdf.outputs.print_job import PrintJob
+    from newsletter_pdf import passes
+    from newsletter_pdf.outputs import preflight
+    from newsletter_pdf.render.html import render_html
 
-    # The print pass (print, booklet) is laid out for the press: its stylesheet, CMYK pictures and colours.
-    job = PrintJob(newsletter, roots) if any(p.layout_pass == "print" for p in chosen) else None
-    # One layout pass per distinct pass name: email and archive share the screen pass.
-    fits: dict[str, FitReport] = {}
-    passes: dict[str, pdf.Rendered] = {}
-    for profile in chosen:
-        if profile.layout_pass in passes:
-            continue
-        extra_css, extra_roots, prepare_html = [], [], None
-        if profile.layout_pass == "print" and job is not None:
-            extra_css, extra_roots, prepare_html = [job.css(layout)], job.roots, job.images
+    with _timed(steps, progress, "Made the HTML"):
+        html = render_html(newsletter, layout)
+    jobs = passes.jobs_for(
+        chosen,
+        newsletter,
+        layout,
+        html,
+        roots,
+        strict=strict,
+        warm=warm and not any(p.attaches_sources for p in chosen),
+        options={"creep": creep, "booklet_marks": booklet_marks, "check_inks": check_outputs},
+    )
+    with _timed(steps, progress, f"Typeset {len(jobs)} pass(es) and made {len(chosen)} PDF(s)"):
+        results = passes.run(jobs, progress, parallel=parallel)
+    fits = {r.name: r.fit for r in results if r.fit is not None}
+    pages_of = {r.name: r.pages for r in results}
+    made_of = {m.profile: (r.name, m) for r in results for m in r.made}
+    states = {r.name: r.press for r in results if r.press is not None}
+    html = (pages_of.get("screen") or next(iter(pages_of.values()))).html  # what --html writes: as laid out
 
-        with _timed(steps, progress, f"Typeset the {profile.layout_pass} pages"):
-            rendered, report = _lay_out(
-                newsletter,
-                layout,
-                html,
-                profile,
-                roots + extra_roots,
-                extra_css,
-                progress,
-                warm and not any(p.attaches_sources for p in chosen),
-                prepare_html,
-            )
-        if report is not None:
-            fits[profile.layout_pass] = report
-        if rendered.refused:
-            listing = "\n  ".join(rendered.refused)
-            raise UserError(
-                f"the layout asked for files outside the allowed folders; nothing was written:\n  {listing}"
-            )
-        if strict and rendered.warnings:
-            raise UserError("WeasyPrint warned (--strict); nothing was written:\n  " + "\n  ".join(rendered.warnings))
-        passes[profile.layout_pass] = rendered
-    html = (passes.get("screen") or next(iter(passes.values()))).html  # what --html writes: as laid out
-
-    # Everything is made in memory first, so a failure (--strict) leaves no output half-done.
-    written: list[tuple[outputs.Profile, Path, bytes, list[str]]] = []
-    for profile in chosen:
-        rendered = passes[profile.layout_pass]
-        target = output_path(out_dir, newsletter, profile, layout.name)
-        with _timed(steps, progress, f"Made the {profile.name} PDF ({_pages(rendered.page_count)})"):
-            data, warnings = pdf.to_bytes(rendered, **_write_options(profile, newsletter))
-        if profile.finishes_for_press and job is not None:
-            with _timed(steps, progress, "Finished the print PDF for the press (boxes, marks, CMYK, ink)"):
-                data = job.finish(data)
-                over = job.check_inks(data) if check_outputs or strict else []
-            if strict and over:
-                raise UserError(
-                    "the print file is over its ink limit (--strict); nothing was written:\n  " + "\n  ".join(over)
-                )
-            warnings = [*warnings, *over]
-        if profile.imposition == "booklet":
-            from newsletter_pdf.outputs.booklet import creep_points, impose
-
-            booklet = impose(data, creep_points(creep), booklet_marks)
-            data = booklet.data
-            for note in booklet.notes:
-                progress(note)
-            if booklet.padded:
-                warnings = [*warnings, booklet.notes[-1].removeprefix("booklet: ")]
-        if strict and warnings:
-            raise UserError("WeasyPrint warned (--strict); nothing was written:\n  " + "\n  ".join(warnings))
-        fit_report = fits.get(profile.layout_pass)
-        if fit_report is not None and not fit_report.reached:
-            warnings = [*warnings, f"page count: {fit_report.message}"]
-        written.append((profile, target, data, rendered.warnings + warnings))
-
-    results = []
+    # Every output's bytes are in memory before the first is written (--strict refuses before any).
+    written = []
     html_path = None
     if write_html:
         html_path = write_atomically(out_dir / f"{output_stem(newsletter, layout.name)}.html", html)
-    for profile, target, data, warnings in written:
-        write_atomically(target, data)
+    for profile in chosen:
+        pass_name, made = made_of[profile.name]
+        target = output_path(out_dir, newsletter, profile, layout.name)
+        write_atomically(target, made.data)
         checksum = None
         if profile.writes_checksum:
             checksum = write_atomically(
-                target.with_name(target.name + ".sha256"), f"{hashlib.sha256(data).hexdigest()}  {target.name}\n"
+                target.with_name(target.name + ".sha256"),
+                f"{hashlib.sha256(made.data).hexdigest()}  {target.name}\n",
             )
-        progress(f"Wrote {target} ({len(data) / 1e6:.2f} MB)")
-        rendered = passes[profile.layout_pass]
+        progress(f"Wrote {target} ({len(made.data) / 1e6:.2f} MB)")
         report = None
         if check_outputs:
-            report = preflight.check(
-                profile,
-                target,
-                rendered.page_count,
-                rendered,
-                profile.write_options.get("dpi"),
-                warnings,
-                email_budget,
-            )
-            if profile.finishes_for_press and job is not None:
+            dpi = profile.write_options.get("dpi")
+            report = preflight.check(profile, target, made.pages, pages_of[pass_name], dpi, made.warnings, email_budget)
+            press = states.get(pass_name)
+            if profile.finishes_for_press and press is not None:
+                from newsletter_pdf.outputs.print_job import PrintJob
+
+                job = PrintJob(newsletter, roots)
+                job.restore(press)
                 job.add_to(report, target)
-        results.append(Output(profile, target, rendered.page_count, len(data), warnings, checksum, report))
-    return BuildResult(newsletter, results, html_path, steps, fits)
+        written.append(Output(profile, target, made.pages, len(made.data), made.warnings, checksum, report))
+    if check_outputs:
+        manifest.write(record, digest, [_record(o, made_of[o.profile.name][1].data) for o in written])
+    return BuildResult(newsletter, written, html_path, steps, fits)
 
 
-def _lay_out(newsletter, layout, html, profile, roots, extra_css, progress, warm=False, prepare_html=None):
-    """One layout pass: the pages, with automatic jumps and page-count fitting where asked for.
+def _record(output: Output, data: bytes):
+    from newsletter_pdf.outputs import manifest
 
-    prepare_html: a last change to each HTML laid out (the print pass names its CMYK pictures).
-
-    Decisions that cost extra layouts (which articles jump, how to fit the page count) are
-    cached by content, so a rebuild of unchanged sources lays out once.
-    """
-    from newsletter_pdf.render import engine as pdf
-    from newsletter_pdf.render import jumps as jumps_mod
-
-    def render(adjust: Fit | None, jumps: dict | None = None) -> pdf.Rendered:
-        page_html = html if adjust is None and not jumps else render_html(newsletter, layout, jumps=jumps, fit=adjust)
-        if prepare_html is not None:
-            page_html = prepare_html(page_html)
-        rendered = pdf.render(
-            page_html, Path(newsletter.issue_dir), roots, extra_css=extra_css, **profile.render_options
-        )
-        rendered.html = page_html
-        return rendered
-
-    key = hashlib.sha256(
-        f"{__version__}|{profile.layout_pass}|{newsletter.issue.pages}|".encode() + html.encode()
-    ).hexdigest()
-    first = None
-    jumps: dict[int, int] = {}
-    if layout.jump.front_page:
-        known = remembered_jumps(key)
-        if known is None:
-            first = render(None)
-            known = jumps_mod.decide(first, newsletter, layout)
-            remember_jumps(key, known)
-            if known:
-                first = None  # the jumped version is laid out below
-        jumps = known
-        for index, keep in jumps.items():
-            title = newsletter.issue.articles[index].title
-            progress(f"Jump ({profile.layout_pass}): '{title}' continues later after {keep} block(s)")
-    if not newsletter.issue.pages or not layout.fit.honour_pages:
-        return first or render(None, jumps), None
-
-    def render_fit(adjust: Fit | None) -> pdf.Rendered:
-        if adjust is None and first is not None:
-            return first
-        return render(adjust, jumps)
-
-    last_key = None
-    if warm:
-        last_key = (
-            "last:"
-            + hashlib.sha256(
-                f"{newsletter.issue_dir}|{layout.name}|{profile.layout_pass}|{newsletter.issue.pages}".encode()
-            ).hexdigest()
-        )
-    rendered, report = fit_pages_cached(key, layout, newsletter.issue.pages, render_fit, last_key)
-    # A count that cannot be reached is said once, as a warning after the build.
-    said = report.message if report.reached else "not reached (see the warning below)"
-    progress(f"Page count ({profile.layout_pass}): {said} ({_layouts(report.renders)})")
-    return rendered, report
+    report = output.report.as_dict() if output.report is not None else None
+    sha = hashlib.sha256(data).hexdigest()
+    return manifest.Recorded(
+        output.profile.name, output.path.name, sha, output.pages, output.size, tuple(output.warnings), report
+    )
 
 
-def _write_options(profile: outputs.Profile, newsletter: Newsletter) -> dict:
-    options = dict(profile.write_options)
-    if profile.attaches_sources:
-        options.update(archive.write_options(newsletter))
-    return options
+def _recorded(newsletter: Newsletter, out_dir: Path, known: list, steps: list[Step]) -> BuildResult:
+    """The result of an up-to-date build: the outputs as the manifest recorded them."""
+    made = []
+    for k in known:
+        profile = outputs.PROFILES[k.profile]
+        path = out_dir / k.file
+        checksum = path.with_name(path.name + ".sha256") if profile.writes_checksum else None
+        made.append(Output(profile, path, k.pages, k.size, list(k.warnings), checksum, None, k.report))
+    return BuildResult(newsletter, made, None, steps, {}, up_to_date=True)
 
 
 # --- check: validate and lint without typesetting ----------------------------------

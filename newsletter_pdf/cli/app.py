@@ -49,6 +49,8 @@ def _reporter(quiet: bool, verbose: int) -> Reporter:
 
 def _checked_creep(value: str | None) -> str | None:
     """A creep the booklet can use, or a usage error (exit 2) saying how to write one."""
+    if value is None:
+        return None
     from newsletter_pdf.errors import UserError
     from newsletter_pdf.outputs.booklet import creep_points
 
@@ -87,6 +89,10 @@ def build(
             "--email-budget", callback=_positive_mb, help="Warn when the email PDF is larger than this many MB."
         ),
     ] = 8.0,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Typeset even if nothing changed since the last build."),
+    ] = False,
     strict: Annotated[
         bool,
         typer.Option("--strict", help="Treat WeasyPrint's warnings, and print pages over the ink limit, as errors."),
@@ -117,6 +123,7 @@ def build(
         "layout_name": layout,
         "write_html": html,
         "strict": strict,
+        "force": force,
         "email_budget": int(email_budget * 1_000_000),
         "creep": creep,
         "booklet_marks": booklet_marks,
@@ -132,7 +139,8 @@ def build(
         from newsletter_pdf.pipeline import build as run_build
 
         result = run_build(issue_dirs[0], out_dir, progress=reporter.step, **options)
-        warn_if_slow_subsetting(reporter)
+        if not result.up_to_date:  # (an up-to-date build never imports WeasyPrint)
+            warn_if_slow_subsetting(reporter)
         show_details(result, reporter)
         show_preflight(result, reporter)
         if report:

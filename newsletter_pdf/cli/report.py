@@ -153,6 +153,11 @@ def show_details(result, reporter: Reporter) -> None:
 
 def show_preflight(result, reporter: Reporter) -> None:
     """One short table of what each output is, then its warnings."""
+    if result.up_to_date:
+        for output in result.outputs:
+            for warning in output.warnings:
+                reporter.warn(f"{output.profile.name}: {warning} (from the last build)")
+        return
     if reporter.verbosity >= 1:
         table = Table(title="Preflight", title_justify="left", header_style="bold", pad_edge=False)
         for column in ("Output", "Pages", "Size", "Variant", "Fonts embedded", "Images (effective dpi)"):

@@ -149,6 +149,14 @@ class PrintJob:
                 found.append(f"page {page.page} has RGB {' and '.join(kinds)}; the press expects CMYK or grey")
         return found
 
+    def state(self) -> dict:
+        """What the pass measured (inks) and renamed (pictures), to finish the report in another process."""
+        return {"inks": self.inks, "originals": dict(self.images.originals)}
+
+    def restore(self, state: dict) -> None:
+        self.inks = state["inks"]
+        self.images.originals.update(state["originals"])
+
     def add_to(self, report, pdf_path: Path) -> None:
         """Give the print file's preflight report its printer's summary, and name pictures as the editor did."""
         for use in report.images:

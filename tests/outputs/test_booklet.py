@@ -197,7 +197,7 @@ def test_build_profile_booklet_is_a_fourth_output_and_pads_with_a_message(tmp_pa
     out = tmp_path / "out"
     result = CliRunner().invoke(app, ["build", str(tmp_path / "src" / "2025-11"), "-o", str(out), "-p", "booklet"])
     assert result.exit_code == 0, result.output
-    made = sorted(p.name for p in out.iterdir())
+    made = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
     assert len(made) == 1 and made[0].endswith("-booklet.pdf")
     assert "blank page" in result.output
     with pikepdf.open(out / made[0]) as pdf:
