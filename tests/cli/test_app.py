@@ -244,7 +244,7 @@ def test_layout_in_issue_yaml_is_used_and_its_outputs_sit_beside_the_default_one
     issue_yaml.write_text(issue_yaml.read_text().replace("number: 2", "number: 2\nlayout: large-print"))
     result = invoke("build", issue, "-o", out, "-p", "email", "-q")
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == [
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
         "the-test-bulletin-2025-11-email.pdf",
         "the-test-bulletin-2025-11-large-print-email.pdf",
     ]
@@ -280,7 +280,8 @@ def test_edit_build_edit_build_works_with_no_flag(tmp_path):
     from pypdf import PdfReader
 
     assert len(PdfReader(archive).pages[0].images) == 1, "the front-matter picture is in the PDF"
-    assert "--force" not in invoke("build", "--help").output
+    # --force only typesets an unchanged issue again (issue 19); it never replaces a published copy.
+    assert "archive" not in " ".join(invoke("build", "--help").output.split("--force")[1].split()[:12])
 
 
 def test_preview_writes_to_its_own_folder_with_the_layout_in_the_names(tmp_path, monkeypatch):
@@ -291,7 +292,9 @@ def test_preview_writes_to_its_own_folder_with_the_layout_in_the_names(tmp_path,
     folder = tmp_path / "out" / "preview"
     stem = "the-test-bulletin-2025-11-large-print"
     pages = [f"{stem}-page{n}.png" for n in (1, 2)]  # large print: the minimal issue takes two pages
-    assert sorted(p.name for p in folder.iterdir()) == sorted([f"{stem}-cover.png", f"{stem}-email.pdf", *pages])
+    assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == sorted(
+        [f"{stem}-cover.png", f"{stem}-email.pdf", *pages]
+    )
     assert result.output.split() == [f"out/preview/{name}" for name in [*pages, f"{stem}-cover.png"]]
     (folder / f"{stem}-page9.png").write_bytes(b"left from a longer issue")
     assert invoke("preview", issue, "--layout", "large-print", "--dpi", "20", "-q").exit_code == 0
