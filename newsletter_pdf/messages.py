@@ -37,3 +37,27 @@ def shown_path(path: Path | str) -> str:
         return str(absolute.relative_to(Path.cwd()))
     except ValueError:
         return str(absolute)
+
+
+@functools.cache
+def label_catalogue(language: str) -> dict[str, str] | None:
+    """The labels printed in an issue (labels/<language>.yaml), or None when not translated."""
+    path = data_file(f"labels/{language}.yaml")
+    if not path.is_file():
+        return None
+    return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+
+
+def label_languages() -> list[str]:
+    """Languages the labels are translated into."""
+    return sorted(p.stem for p in data_file("labels").glob("*.yaml"))
+
+
+def label_language(language: str) -> str | None:
+    """The label file for a language tag: pt-BR -> pt_BR if translated, else pt; None without one."""
+    known = set(label_languages())
+    tag = language.replace("-", "_")
+    for candidate in (tag, tag.split("_")[0].lower()):
+        if candidate in known:
+            return candidate
+    return None

@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsletter_pdf.errors import UserError
+from newsletter_pdf.errors import UserError, ValidationProblems
 from newsletter_pdf.files import write_atomically
 from newsletter_pdf.input.loader import load
 from newsletter_pdf.input.models import Newsletter
 from newsletter_pdf.limits import DEFAULT_EMAIL_BUDGET
 from newsletter_pdf.outputs import profiles as outputs
 from newsletter_pdf.render import layouts as layouts_mod
+from newsletter_pdf.render.labels import localiser, unprintable_language
 from newsletter_pdf.resources import fonts_dir
 
 if TYPE_CHECKING:  # imported where used: an up-to-date build needs neither Jinja nor WeasyPrint
@@ -59,6 +60,7 @@ class BuildResult:
     html: Path | None
     steps: list[Step] = field(default_factory=list)
     fits: dict[str, FitReport] = field(default_factory=dict)  # by layout pass, when pages: is set
+    notices: list[str] = field(default_factory=list)  # said once per build (e.g. labels not translated)
 
     up_to_date: bool = False  # nothing changed since the last build: nothing was typeset
 
@@ -113,6 +115,9 @@ def chosen_layout(newsletter: Newsletter, layout_name: str | None = None) -> str
 def load_issue(issue_dir: Path | str, layout_name: str | None = None) -> tuple[Newsletter, layouts_mod.Layout]:
     """Load and validate the issue, and pick its layout (no WeasyPrint, no HTML yet)."""
     newsletter = load(issue_dir)
+    unprintable = unprintable_language(newsletter)
+    if unprintable:
+        raise ValidationProblems(unprintable)
     publication = newsletter.publication
     override = None
     if publication.layout_dir:
@@ -241,7 +246,8 @@ def build(
         written.append(Output(profile, target, made.pages, len(made.data), made.warnings, checksum, report))
     if check_outputs:
         manifest.write(record, digest, [_record(o, made_of[o.profile.name][1].data) for o in written])
-    return BuildResult(newsletter, written, html_path, steps, fits)
+    notices = list(localiser(newsletter.publication).warnings)
+    return BuildResult(newsletter, written, html_path, steps, fits, notices)
 
 
 def _record(output: Output, data: bytes):
@@ -262,7 +268,9 @@ def _recorded(newsletter: Newsletter, out_dir: Path, known: list, steps: list[St
         path = out_dir / k.file
         checksum = path.with_name(path.name + ".sha256") if profile.writes_checksum else None
         made.append(Output(profile, path, k.pages, k.size, list(k.warnings), checksum, None, k.report))
-    return BuildResult(newsletter, made, None, steps, {}, up_to_date=True)
+    return BuildResult(
+        newsletter, made, None, steps, {}, list(localiser(newsletter.publication).warnings), up_to_date=True
+    )
 
 
 # --- check: validate and lint without typesetting ----------------------------------

@@ -117,7 +117,7 @@ def test_pdf_metadata(sample_build):
     reader = pypdf.PdfReader(sample_build.pdf)
     assert reader.metadata.title == "The Millbrook Post — November 2025, Vol. 4 No. 23"
     assert reader.metadata.author == "The Millbrook Post"
-    assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
 
 
 @pytest.mark.parametrize("profile", ["print", "email"])

@@ -141,6 +141,8 @@ def build(
         result = run_build(issue_dirs[0], out_dir, progress=reporter.step, **options)
         if not result.up_to_date:  # (an up-to-date build never imports WeasyPrint)
             warn_if_slow_subsetting(reporter)
+        for notice in result.notices:
+            reporter.warn(notice)
         show_details(result, reporter)
         show_preflight(result, reporter)
         if report:

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsletter_pdf import markdown as md
-from newsletter_pdf.errors import Problem
+from newsletter_pdf.errors import Location, Problem
 from newsletter_pdf.input.models import Newsletter
 from newsletter_pdf.limits import PRINT_MIN_DPI
-from newsletter_pdf.messages import messages
+from newsletter_pdf.messages import label_catalogue, label_language, messages
 
 if TYPE_CHECKING:  # the layout is passed in; input/ never imports render/ at run time
     from newsletter_pdf.render.layouts import Layout
@@ -111,4 +111,26 @@ def lint(newsletter: Newsletter, layout: Layout, locator_for) -> list[Problem]:
                     locator_for((*loc, "source")), _say("insecure_source"), f"articles[{index}].source", article.source
                 )
             )
+    found.extend(untranslated_labels(newsletter))
     return found
+
+
+def untranslated_labels(newsletter: Newsletter) -> list[Problem]:
+    """A language without translated labels: they print in English unless the editor wrote them all."""
+    publication = newsletter.publication
+    if label_language(publication.language) is not None:
+        return []
+    own: dict[str, str] = publication.labels.model_dump(exclude_none=True) if publication.labels else {}
+    if set(own) >= set(label_catalogue("en") or {}):
+        return []
+    path = Path(newsletter.publication_file)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    line = next((n for n, text in enumerate(lines, 1) if text.startswith("language:")), None)
+    return [
+        Problem(
+            Location(path, line, 1 if line else None),
+            _say("untranslated_labels", language=publication.language),
+            "language",
+            publication.language,
+        )
+    ]

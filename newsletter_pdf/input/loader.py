@@ -8,6 +8,7 @@ from pydantic import ValidationError
 
 from newsletter_pdf import markdown as md
 from newsletter_pdf.errors import Location, Problem, UserError, ValidationProblems
+from newsletter_pdf.input.glyphs import article_texts, check_glyphs, publication_texts
 from newsletter_pdf.input.images import check_image
 from newsletter_pdf.input.models import Article, ArticleFile, Issue, Newsletter, Publication
 from newsletter_pdf.input.paths import ISSUE_FILE, find_publication_file, inside, is_
@@ -57,6 +58,7 @@ def _load_publication(path: Path, problems: list[Problem]) -> Publication | None
     except ValidationError as exc:
         problems.extend(problems_from(exc, Publication, locator))
         return None
+    check_glyphs(publication_texts(publication), locator, problems)
     _check_layout(publication.layout, locator, problems)
     if publication.layout_dir and not inside(path.parent / publication.layout_dir, path.parent):
         # Its folder becomes one WeasyPrint may read from: it must not open the rest of the disk.
@@ -167,6 +169,8 @@ def _load_issue(path: Path, problems: list[Problem]) -> tuple[Issue | None, list
     ]
     _check_duplicate_titles(issue, locator, problems)
     _check_layout(issue.layout, locator, problems)
+    for index, article in enumerate(articles):
+        check_glyphs(article_texts(index, article), locator, problems)
     if problems:
         return None, article_sources, []
     return issue.model_copy(update={"articles": articles}), article_sources, [bases[i] for i in range(len(articles))]

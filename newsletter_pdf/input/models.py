@@ -6,12 +6,15 @@ import calendar
 import datetime as dt
 import os
 import re
+import string
 import unicodedata
 from enum import Enum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, create_model
+
+from newsletter_pdf.messages import label_catalogue
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z0-9-]{2,}$")
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -35,7 +38,48 @@ def _email(value: str) -> str:
 def _language(value: str) -> str:
     if not _LANG.match(value):
         raise ValueError("must be a language tag such as en, de or pt-BR")
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(value.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        raise ValueError("is not a language CLDR knows; use a tag such as en, fa, sq or pt-BR") from None
     return value
+
+
+def _label_placeholders(text: str) -> set[str]:
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError:
+        return {"{"}
+
+
+def _label_check(key: str, english: str):
+    wanted = _label_placeholders(english)
+
+    def check(value: str | None) -> str | None:
+        if value is None:
+            return None
+        found = _label_placeholders(value)
+        if found != wanted:
+            names = ", ".join("{" + n + "}" for n in sorted(wanted)) or "no {placeholders}"
+            raise ValueError(f"must keep {names}, as in the English label {english!r}")
+        return value
+
+    return check
+
+
+def _labels_model() -> type[BaseModel]:
+    """labels: in newsletter.yaml: one optional text per label of labels/en.yaml (unknown keys are errors)."""
+    english = label_catalogue("en") or {}
+    fields: dict[str, Any] = {
+        key: (
+            Annotated[str | None, AfterValidator(_label_check(key, text))],
+            Field(default=None, description=f"Replaces the label {text!r}."),
+        )
+        for key, text in english.items()
+    }
+    return create_model("Labels", __base__=Strict, __doc__="Labels printed in every issue, in your words.", **fields)
 
 
 def _not_blank(value: str) -> str:
@@ -49,10 +93,26 @@ Email = Annotated[str, AfterValidator(_email)]
 Text = Annotated[str, AfterValidator(_not_blank)]
 
 
+def slug_of(name: str) -> str:
+    """A file-name-safe form of a name in any script: transliterated (Le Petit Écho -> le-petit-echo,
+    خبرنامه -> khbrnmh), else its letters and digits kept as they are, never a generic word."""
+    from anyascii import anyascii
+
+    ascii_name = anyascii(unicodedata.normalize("NFC", name))
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    if slug:
+        return slug
+    kept = re.sub(r"[\W_]+", "-", unicodedata.normalize("NFC", name).casefold()).strip("-")
+    return kept or "u" + "-".join(f"{ord(c):x}" for c in name.strip())[:40]
+
+
 class Strict(BaseModel):
     """Base for every input model: unknown fields are errors, values are frozen."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+Labels = _labels_model()
 
 
 class PageSize(str, Enum):
@@ -138,7 +198,20 @@ class Publication(Strict):
     name: Text = Field(description="Name of the newsletter, printed in the masthead and footer.")
     tagline: str | None = Field(default=None, description="One line under the name in the masthead.")
     language: Annotated[str, AfterValidator(_language)] = Field(
-        default="en", description="BCP 47 language tag: sets the document language and hyphenation."
+        default="en",
+        description="BCP 47 language tag: the language of labels, dates and digits, hyphenation and, "
+        "for fa, ar, he and ur, right-to-left pages.",
+    )
+    direction: Literal["ltr", "rtl"] | None = Field(
+        default=None, description="ltr or rtl: overrides the direction the language is written in."
+    )
+    digits: Literal["latin", "native"] | None = Field(
+        default=None,
+        description="latin (0-9) or native (e.g. Persian ۰-۹) digits in dates and page numbers; "
+        "default: the language's custom (CLDR).",
+    )
+    labels: Labels | None = Field(  # type: ignore[valid-type]
+        default=None, description="Your own words for any printed label (e.g. contents_title: What's on)."
     )
     layout: str = Field(default="classic", description="Layout used for the issues unless a build names another.")
     layout_dir: str | None = Field(
@@ -303,8 +376,7 @@ class Newsletter(BaseModel):
     def slug(self) -> str:
         if self.publication.slug:
             return self.publication.slug
-        ascii_name = unicodedata.normalize("NFKD", self.publication.name).encode("ascii", "ignore").decode()
-        return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "newsletter"
+        return slug_of(self.publication.name)
 
     @property
     def title(self) -> str:

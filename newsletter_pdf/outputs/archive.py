@@ -7,6 +7,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from newsletter_pdf.input.models import Newsletter
+from newsletter_pdf.render.labels import localiser
 
 
 def write_options(newsletter: Newsletter) -> dict:
@@ -60,7 +61,7 @@ def issue_xmp(newsletter: Newsletter) -> bytes:
         f"<prism:volume>{issue.volume}</prism:volume>"
         f"<prism:number>{issue.number}</prism:number>"
         f"<prism:coverDate>{issue.date}</prism:coverDate>"
-        f"<prism:coverDisplayDate>{escape(issue.month_name)}</prism:coverDisplayDate>"
+        f"<prism:coverDisplayDate>{escape(localiser(publication).month(issue.year, issue.month))}</prism:coverDisplayDate>"
         f"<dc:language><rdf:Bag><rdf:li>{escape(publication.language)}</rdf:li></rdf:Bag></dc:language>"
         "</rdf:Description></rdf:RDF>"
     ).encode()

@@ -4,46 +4,26 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup
-from ruamel.yaml import YAML
 
 from newsletter_pdf import __version__
 from newsletter_pdf import markdown as md
+from newsletter_pdf.fonts import FontFace, family_stack, font_faces
 from newsletter_pdf.input.models import Article, Image, Newsletter
+from newsletter_pdf.render.labels import localiser
 from newsletter_pdf.render.layouts import Layout
-from newsletter_pdf.resources import fonts_dir
+
+__all__ = ["FontFace", "font_faces", "render_html"]
 
 ENTRY_TEMPLATE = "issue.html.j2"
 QUOTE_AFTER_BLOCKS = 2
 PAGE_SIZES = {"A4": "A4", "A5": "A5", "Letter": "letter", "Legal": "legal"}
-
-
-@dataclass(frozen=True)
-class FontFace:
-    family: str
-    file: str
-    weight: int
-    style: str
-
-    @property
-    def path(self) -> Path:
-        return fonts_dir() / self.file
-
-    @property
-    def uri(self) -> str:
-        return self.path.as_uri()
-
-
-@functools.cache
-def font_faces() -> tuple[FontFace, ...]:
-    """The bundled faces listed in fonts/fonts.yaml."""
-    data = YAML(typ="safe").load((fonts_dir() / "fonts.yaml").read_text(encoding="utf-8"))
-    return tuple(FontFace(**face) for face in data["faces"])
 
 
 @dataclass(frozen=True)
@@ -71,6 +51,8 @@ class ArticleView:
     continuation_html: str = ""
     # With a pull quote: the body after it (body_html is the part before).
     after_quote_html: str = ""
+    # The article's date in the publication's language ('3 nëntor 2025').
+    date_text: str = ""
 
     @property
     def continuation_id(self) -> str:
@@ -82,11 +64,6 @@ class ArticleView:
     @property
     def contents_title(self) -> str:
         return self.article.short_title or self.article.title
-
-    @property
-    def date_text(self) -> str:
-        d = self.article.date
-        return f"{d.day} {d.strftime('%B')} {d.year}" if d else ""
 
 
 _FIRST_LETTER = re.compile(r"^(\s*<p>)([“‘\"']?[^\W\d_])", re.UNICODE)
@@ -137,6 +114,7 @@ def _image(image: Image | None) -> PlacedImage | None:
 
 def article_views(newsletter: Newsletter, jumps: dict[int, int] | None = None) -> list[ArticleView]:
     """Each article ready for the templates; `jumps` (article index -> blocks kept) adds to jump_after."""
+    t = localiser(newsletter.publication)
     views = []
     pairs = zip(newsletter.issue.articles, newsletter.article_bases, strict=True)
     for index, (article, base) in enumerate(pairs):
@@ -151,10 +129,11 @@ def article_views(newsletter: Newsletter, jumps: dict[int, int] | None = None) -
                 id=f"article-{index + 1}",
                 number=index + 1,
                 article=article,
-                body_html=md.render(before, Path(base)),
+                body_html=t.isolate_links(md.render(before, Path(base))),
                 image=_image(article.image),
-                continuation_html=md.render(rest, Path(base)) if rest.strip() else "",
-                after_quote_html=md.render(after, Path(base)) if after.strip() else "",
+                continuation_html=t.isolate_links(md.render(rest, Path(base))) if rest.strip() else "",
+                after_quote_html=t.isolate_links(md.render(after, Path(base))) if after.strip() else "",
+                date_text=t.date(article.date) if article.date else "",
             )
         )
     return views
@@ -168,19 +147,42 @@ def render_html(newsletter: Newsletter, layout: Layout, jumps: dict[int, int] | 
     """
     publication, issue = newsletter.publication, newsletter.issue
     template = environment(layout.search_path).get_template(ENTRY_TEMPLATE)
+    t = localiser(publication)
+    month = t.month(issue.year, issue.month)
+    folio_pieces, folio_content = t.counters("page_of", "folio")
     return template.render(
+        t=t,
+        month=month,
+        folio_pieces=folio_pieces,
+        folio_content=folio_content,
+        body_fonts=css_families(family_stack(layout.fonts.body, "serif", t.script)),
+        heading_fonts=css_families(family_stack(layout.fonts.headings, "sans", t.script)),
+        hyphenate=hyphenates(publication.language),
         publication=publication,
         issue=issue,
         articles=article_views(newsletter, jumps),
         fit=fit,
-        about_html=md.render(publication.about.body, Path(newsletter.publication_file).parent),
+        about_html=t.isolate_links(md.render(publication.about.body, Path(newsletter.publication_file).parent)),
         layout=layout,
         fonts=font_faces(),
         page_size=PAGE_SIZES[publication.page_size.value],
-        title=newsletter.title,
+        title=t.label("title", name=publication.name, month=month, volume=issue.volume, number=issue.number),
         issue_timestamp=f"{issue.date}-01T00:00:00Z",
         version=__version__,
     )
+
+
+def css_families(families: Iterable[str]) -> Markup:
+    """Family names as a CSS list ("Noto Naskh Arabic", "Noto Serif"); names are validated words."""
+    return Markup(", ".join(f'"{family}"' for family in families))
+
+
+@functools.cache
+def hyphenates(language: str) -> bool:
+    """Whether words of this language can be hyphenated (pyphen, WeasyPrint's hyphenator, has a dictionary)."""
+    import pyphen
+
+    return pyphen.language_fallback(language.replace("-", "_")) is not None
 
 
 def render_print_css(layout: Layout, cmyk_profile_uri: str, bleed: str, **press) -> str:

@@ -41,7 +41,8 @@ def test_archive_xmp_describes_the_issue(sample_build):
     assert "<prism:volume>4</prism:volume>" in xmp
     assert "<prism:number>23</prism:number>" in xmp
     assert "<prism:coverDate>2025-11</prism:coverDate>" in xmp
-    assert "<rdf:li>en</rdf:li>" in xmp
+    assert "<rdf:li>en-GB</rdf:li>" in xmp
+    assert "<prism:coverDisplayDate>November 2025</prism:coverDisplayDate>" in xmp
 
 
 @pytest.mark.parametrize("profile, subtype", [("print", "/GTS_PDFX"), ("archive", "/GTS_PDFA1")])
@@ -81,7 +82,7 @@ def test_email_is_tagged_with_language_bookmarks_and_links(sample_build):
     with pikepdf.open(sample_build.output("email").path) as pdf:
         assert "/StructTreeRoot" in pdf.Root
         assert pdf.Root.MarkInfo.Marked
-        assert str(pdf.Root.Lang) == "en"
+        assert str(pdf.Root.Lang) == "en-GB"
         assert "/Outlines" in pdf.Root
         assert pdf.Root.OutputIntents[0].DestOutputProfile.N == 3  # sRGB
         links = [a for page in pdf.pages for a in page.get("/Annots", []) if a.Subtype == "/Link"]

@@ -49,7 +49,7 @@ def test_contents_entries_link_to_the_articles():
 
 def test_document_language_title_and_author():
     _, _, html = prepare(SAMPLE_ISSUE)
-    assert '<html lang="en">' in html
+    assert '<html lang="en-GB">' in html
     assert "<title>The Millbrook Post — November 2025, Vol. 4 No. 23</title>" in html
     assert '<meta name="author" content="The Millbrook Post">' in html
 
