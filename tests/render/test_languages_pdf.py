@@ -46,7 +46,7 @@ def albanian(tmp_path_factory):
     from newsletter_pdf.pipeline import build
     from support.stress_issue import write_stress_issue
 
-    issue = write_stress_issue(tmp_path_factory.mktemp("sq"), articles=8, seed=7)
+    issue = write_stress_issue(tmp_path_factory.mktemp("sq"), articles=5, seed=7)
     publication = issue.parent / "newsletter.yaml"
     publication.write_text(publication.read_text(encoding="utf-8").replace("language: en", "language: sq"), "utf-8")
     issue_yaml = issue / "issue.yaml"
