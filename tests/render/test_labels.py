@@ -15,7 +15,26 @@ from newsletter_pdf.render.labels import localiser
 from newsletter_pdf.render.layouts import load_layout
 from support.paths import SAMPLE_ISSUE
 
-TRANSLATED = ["en", "fr", "de", "es", "it", "pt", "nl", "sq", "el", "ru", "uk", "pl", "tr", "vi", "fa", "ar", "he"]
+TRANSLATED = [
+    "en",
+    "fr",
+    "de",
+    "es",
+    "it",
+    "pt",
+    "nl",
+    "sq",
+    "el",
+    "ru",
+    "uk",
+    "pl",
+    "tr",
+    "vi",
+    "fa",
+    "ar",
+    "he",
+    "ur",
+]
 # The month of the sample issue (2025-11) as a reader of each language expects it (CLDR, written out here).
 NOVEMBER = {
     "en": "November 2025",
@@ -35,6 +54,7 @@ NOVEMBER = {
     "fa": "نوامبر ۲۰۲۵",
     "ar": "نوفمبر 2025",
     "he": "נובמבר 2025",
+    "ur": "نومبر 2025",
 }
 
 
@@ -61,6 +81,13 @@ def test_every_required_language_is_translated_with_the_same_keys_and_placeholde
         for key, text in labels.items():
             assert set(re.findall(r"{(\w+)}", text)) == set(re.findall(r"{(\w+)}", english[key])), (language, key)
             assert text.strip(), (language, key)
+
+
+def test_every_label_in_every_language_is_printable_by_the_bundled_fonts():
+    from newsletter_pdf.fonts import missing_characters
+
+    for language in label_languages():
+        assert missing_characters("".join(label_catalogue(language).values())) == [], language
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
