@@ -25,9 +25,12 @@ def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
     for part in loc:
         if isinstance(part, int):
             continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)) or part not in current.model_fields:
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
             return None
-        current = _inner_model(current.model_fields[part].annotation)
+        fields = {info.alias or name: info for name, info in current.model_fields.items()}
+        if part not in fields:
+            return None
+        current = _inner_model(fields[part].annotation)
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 
@@ -96,7 +99,7 @@ def _field_names(model: type[BaseModel]) -> set[str]:
         if isinstance(current, type) and issubclass(current, BaseModel):
             for fname, info in current.model_fields.items():
                 if fname not in names:
-                    names.add(fname)
+                    names.update({fname, info.alias or fname})  # `from` is written for the field `sender`
                     stack.append(_inner_model(info.annotation))
     return names
 
