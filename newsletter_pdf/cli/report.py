@@ -356,3 +356,30 @@ def run_watch(issue_dir: Path, out_dir: Path, profiles: list[str], reporter: Rep
         watcher.run(lambda changes: reporter.step("changed: " + ", ".join(p.name for p in changes)))
     except KeyboardInterrupt:  # (other failures reach console.handled, around every command)
         reporter.step("stopped watching")
+
+
+def show_sending(report, reporter: Reporter) -> None:
+    """What `mail --to` did, or would do in a dry run."""
+    for warning in report.warnings:
+        reporter.warn(warning)
+    if report.already_sent:
+        reporter.step(f"{len(report.already_sent)} already sent before (see {report.log})")
+    if report.dry_run:
+        reporter.step(
+            f"Dry run: would send {len(report.to_send)} message(s) through {report.server}; "
+            "nothing was sent. Add --send to send."
+        )
+    else:
+        reporter.step(f"Sent {len(report.sent)} message(s) through {report.server}; log: {report.log}")
+    for address, reason in report.failed.items():
+        reporter.warn(f"not sent to {address}: {reason} (a rerun tries again)")
+    if report.unconfirmed:
+        reporter.warn(
+            f"{len(report.unconfirmed)} message(s) may or may not have arrived (the connection broke while sending): "
+            f"{', '.join(report.unconfirmed)}. Check the server's log; --resend-unconfirmed sends them again."
+        )
+    if report.stopped:
+        error_line(f"sending stopped early: {report.stopped}. Run the same command again to resume.")
+        raise SystemExit(EXIT_PROBLEMS)
+    if report.failed:
+        raise SystemExit(EXIT_PROBLEMS)
