@@ -275,3 +275,26 @@ def attachment(data: bytes, name: str, description: str, stamp) -> weasyprint.At
         modified=stamp,
         relationship="Source",
     )
+
+
+def extents(rendered: Rendered, attribute: str) -> dict[str, tuple[float, float]]:
+    """Width and height (CSS px) of each element carrying `attribute`, by its value (e.g. a label's text block)."""
+    found: dict[str, tuple[float, float]] = {}
+    for page in rendered.document.pages:
+        for box in _boxes_with_positioned(page._page_box):
+            element = getattr(box, "element", None)
+            key = element.get(attribute) if element is not None else None
+            if key is not None and hasattr(box, "margin_width"):
+                width, height = found.get(key, (0.0, 0.0))
+                found[key] = (max(width, box.width), max(height, box.height))
+    return found
+
+
+def _boxes_with_positioned(root):
+    """Every box under root, including those of absolutely positioned elements (behind their placeholders)."""
+    for box in root.descendants():
+        inner = getattr(box, "_box", None)  # AbsolutePlaceholder
+        if inner is not None:
+            yield from _boxes_with_positioned(inner)
+        else:
+            yield box
