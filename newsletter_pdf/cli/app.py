@@ -387,10 +387,18 @@ def labels(
 
     Example: [bold]newsletter-pdf labels members.csv --format L7160 --skip 4[/bold]
     """
+    from newsletter_pdf.distribute.labels import label_formats
+
+    formats = label_formats()
+    chosen = next((f for name, f in formats.items() if name.lower() == label_format.lower()), None)
+    if chosen is None:
+        raise typer.BadParameter(f"{label_format!r}; choose from {', '.join(formats)}", param_hint="--format")
+    if skip >= chosen.per_sheet:
+        raise typer.BadParameter(f"{chosen.name} has {chosen.per_sheet} labels a sheet", param_hint="--skip")
     with handled(debug):
         from newsletter_pdf.distribute.labels import write_labels
 
-        made = write_labels(members_csv, out_dir, label_format, skip)
+        made = write_labels(members_csv, out_dir, chosen.name, skip)
         _reporter(quiet, 0).step(f"{made.labels} labels on {made.sheets} sheet(s) of {made.format.name}")
         _reporter(quiet, 0).result(str(made.path))
 
