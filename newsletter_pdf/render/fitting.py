@@ -33,11 +33,19 @@ class FitReport:
         return self.pages == self.target
 
 
-def lines_beyond(rendered, target: int) -> int:
-    """Lines of text set on the pages after the target page count: how far over it is."""
+def lines_beyond(rendered, target: int, layout: Layout | None = None) -> int:
+    """Lines of text set on the pages after the target page count: how far over it is.
+
+    A mailing panel (distribute/panel.py) that fell past the target counts as the body lines its height holds.
+    """
     from newsletter_pdf.render import engine  # WeasyPrint only where pages are laid out
 
-    return sum(engine.page_lines(page) for page in rendered.document.pages[target:])
+    lines = sum(engine.page_lines(page) for page in rendered.document.pages[target:])
+    if layout is not None:
+        for page in rendered.document.pages[target:]:
+            for box in engine.element_boxes(page, "aside", "mailing-panel"):
+                lines += int(box.height / _body_line_px(layout)) * layout.columns
+    return lines
 
 
 def free_lines(rendered, layout: Layout) -> int:
@@ -51,10 +59,21 @@ def free_lines(rendered, layout: Layout) -> int:
     used = content_top
     for root in engine.flow_boxes(page):
         for child in root.descendants():
-            if hasattr(child, "margin_height") and getattr(child, "element_tag", None) not in ("html", "body"):
+            if _in_mailing_panel(child):
+                # The panel sits at the foot of the page: the free room ends above it.
+                content_bottom = min(content_bottom, box.content_box_y() + box.height - child.margin_height())
+            elif hasattr(child, "margin_height") and getattr(child, "element_tag", None) not in ("html", "body"):
                 used = max(used, child.position_y + child.margin_height())
     line_px = _body_line_px(layout)
     return max(0, int((content_bottom - used) / line_px)) * layout.columns
+
+
+def _in_mailing_panel(box) -> bool:
+    """The mailing panel's in-flow block, or its contents placed at the foot of the page (distribute/panel.py)."""
+    element = getattr(box, "element", None)
+    if element is None or not hasattr(box, "margin_height"):
+        return False
+    return element.get("id") == "mailing-panel" or "mailing-panel-inner" in (element.get("class") or "").split()
 
 
 def _body_line_px(layout: Layout) -> float:
@@ -178,7 +197,7 @@ def fit_pages(layout: Layout, target: int, render: Callable[[Fit | None], Any]) 
     count = f"{target} page{'s' if target != 1 else ''}"
 
     if pages > target:
-        over = lines_beyond(rendered, target)
+        over = lines_beyond(rendered, target, layout)
         # Tighten the leading first: the loosest leading that fits, starting from an estimate.
         for candidate in _descending(default, low, over, rendered):
             trial = render(Fit(leading=f"{candidate:.3f}"))
@@ -199,7 +218,7 @@ def fit_pages(layout: Layout, target: int, render: Callable[[Fit | None], Any]) 
             renders += 1
         pages = len(rendered.document.pages)
         if pages > target:
-            over = lines_beyond(rendered, target)
+            over = lines_beyond(rendered, target, layout)
             message = (
                 f"over by {over} lines: {pages} pages even with the layout's tightest leading ({low}) and "
                 f"smallest pictures ({layout.fit.image_height_min}); cut about {over} lines, or set a larger pages:"

@@ -145,6 +145,8 @@ def render_html(newsletter: Newsletter, layout: Layout, jumps: dict[int, int] | 
     jumps: articles the layout decided to continue later (index -> blocks kept);
     fit: adjustments made to reach the issue's page count (see fitting.py).
     """
+    from newsletter_pdf.distribute.panel import panel_context
+
     publication, issue = newsletter.publication, newsletter.issue
     template = environment(layout.search_path).get_template(ENTRY_TEMPLATE)
     t = localiser(publication)
@@ -169,6 +171,7 @@ def render_html(newsletter: Newsletter, layout: Layout, jumps: dict[int, int] | 
         title=t.label("title", name=publication.name, month=month, volume=issue.volume, number=issue.number),
         issue_timestamp=f"{issue.date}-01T00:00:00Z",
         version=__version__,
+        mailing_panel=panel_context(publication, layout),
     )
 
 
