@@ -169,7 +169,8 @@ def compose(newsletter: Newsletter, pdf: bytes, pdf_name: str) -> Mail:
 
     message.set_content(text_part(context))
     message.add_alternative(html_part(context), subtype="html")
-    html = message.get_payload()[1]
+    html = message.get_body(("html",))
+    assert isinstance(html, EmailMessage)
     html.add_related(
         cover_thumbnail(pdf), "image", "jpeg", cid=f"<{cover_cid}>", filename="cover.jpg", disposition="inline"
     )

@@ -69,10 +69,16 @@ def read_rows(path: Path | str, required: tuple[str, ...]) -> tuple[list[str], l
                 if len(record) > len(header):
                     problems.append(
                         _problem(
-                            path, line, len(header) + 1, "", f"has {len(record)} cells but the header names {len(header)}."
+                            path,
+                            line,
+                            len(header) + 1,
+                            "",
+                            f"has {len(record)} cells but the header names {len(header)}.",
                         )
                     )
-                rows.append(Row(line, {h: (record[i].strip() if i < len(record) else "") for i, h in enumerate(header)}))
+                rows.append(
+                    Row(line, {h: (record[i].strip() if i < len(record) else "") for i, h in enumerate(header)})
+                )
             line = reader.line_num + 1
     except csv.Error as exc:
         problems.append(_problem(path, reader.line_num, None, "", f"is not valid CSV: {exc}."))

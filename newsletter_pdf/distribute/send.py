@@ -22,8 +22,8 @@ from email.message import EmailMessage
 from email.utils import formataddr, parseaddr
 from pathlib import Path
 
-from newsletter_pdf.distribute.members import Recipient, read_recipients
 from newsletter_pdf.distribute.mail import EML_POLICY, MailResult, distribution_of
+from newsletter_pdf.distribute.members import Recipient, read_recipients
 from newsletter_pdf.errors import UserError
 from newsletter_pdf.input.models import Newsletter, Smtp
 
@@ -43,6 +43,10 @@ class SendReport:
     unconfirmed: list[str] = field(default_factory=list)
     stopped: str | None = None  # why the run stopped early (the connection broke)
     warnings: list[str] = field(default_factory=list)
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else reply
 
 
 def log_path(out_dir: Path, newsletter: Newsletter) -> Path:
@@ -195,7 +199,7 @@ def send(
             try:
                 refused = server.send_message(message, from_addr=sender, to_addrs=[recipient.email])
             except smtplib.SMTPResponseException as exc:  # the server said no: nothing was delivered
-                reason = f"{exc.smtp_code} {exc.smtp_error.decode(errors='replace')}"
+                reason = f"{exc.smtp_code} {_text(exc.smtp_error)}"
                 log.write(recipient.email, "failed", message_id, reason)
                 report.failed[recipient.email] = reason
                 progress(f"Refused {recipient.email}: {reason}")

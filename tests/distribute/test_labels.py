@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import random
 import unicodedata
 
@@ -36,7 +37,7 @@ def write_members(path, count: int, seed: int = 17) -> list[list[str]]:
     rng = random.Random(seed)
     rows = []
     for n in range(count):
-        row = {c: "" for c in ADDRESS_COLUMNS}
+        row = dict.fromkeys(ADDRESS_COLUMNS, "")
         row["name"] = rng.choice(NAMES)
         row["address1"] = f"{rng.randint(1, 240)} {rng.choice(STREETS)}"
         if rng.random() < 0.35:
@@ -111,7 +112,7 @@ def test_the_check_fails_when_a_word_leaves_its_label(fifty_labels, tmp_path):
     """The reader above catches an overflow: set the text for labels 15 mm wider, and it must report strays."""
     from newsletter_pdf.distribute import labels as module
 
-    result, addresses = fifty_labels
+    result, _addresses = fifty_labels
     fmt = result.format.model_copy(update={"label": (result.format.label[0] + 15, result.format.label[1])})
     members = tmp_path / "members.csv"
     write_members(members, 50)
@@ -151,13 +152,15 @@ def test_every_format_keeps_its_labels_on_the_page_without_overlap(name):
     rectangles = [fmt.rectangle(slot) for slot in range(fmt.per_sheet)]
     for left, top, right, bottom in rectangles:
         assert 0 <= left < right <= fmt.page[0] and 0 <= top < bottom <= fmt.page[1]
-    for a, b in zip(rectangles, rectangles[1:]):
+    for a, b in itertools.pairwise(rectangles):
         assert a[2] <= b[0] + 1e-6 or a[3] <= b[1] + 1e-6
 
 
 def test_csv_problems_are_located_at_row_and_column(tmp_path):
     members = tmp_path / "members.csv"
-    members.write_text("name,address1,city\nAda,1 Weir Lane,Millbrook\n,2 Weir Lane,Millbrook\nBob,,\n", encoding="utf-8")
+    members.write_text(
+        "name,address1,city\nAda,1 Weir Lane,Millbrook\n,2 Weir Lane,Millbrook\nBob,,\n", encoding="utf-8"
+    )
     with pytest.raises(ValidationProblems) as caught:
         write_labels(members, tmp_path)
     located = [(p.location.line, p.location.column, p.field) for p in caught.value.problems]

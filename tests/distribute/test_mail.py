@@ -131,7 +131,9 @@ def test_the_subject_template_and_the_month_follow_the_language(sample_build):
             "distribution": publication.distribution.model_copy(update={"subject": "{name} n° {number} — {month}"}),
         }
     )
-    assert subject_of(newsletter.model_copy(update={"publication": french})) == "The Millbrook Post n° 23 — novembre 2025"
+    assert (
+        subject_of(newsletter.model_copy(update={"publication": french})) == "The Millbrook Post n° 23 — novembre 2025"
+    )
 
 
 def test_first_sentence_stops_at_the_end_of_a_sentence_not_at_a_time_or_abbreviation():

@@ -96,7 +96,7 @@ def test_a_dry_run_sends_nothing(smtp_server, sample_mail, sample_build, tmp_pat
 
 
 def test_the_rate_limit_spaces_the_messages(smtp_server, sample_mail, sample_build, tmp_path):
-    mailbox, port = smtp_server
+    _mailbox, port = smtp_server
     mail, _ = sample_mail
     newsletter = _local(sample_build.newsletter, port)
     smtp = newsletter.publication.distribution.smtp.model_copy(update={"per_minute": 120})
@@ -115,7 +115,9 @@ def test_plain_smtp_to_another_machine_is_refused_before_connecting(sample_mail,
     publication = newsletter.publication
     smtp = Smtp(host="smtp.example.org", security="none")
     distribution = publication.distribution.model_copy(update={"smtp": smtp})
-    remote = newsletter.model_copy(update={"publication": publication.model_copy(update={"distribution": distribution})})
+    remote = newsletter.model_copy(
+        update={"publication": publication.model_copy(update={"distribution": distribution})}
+    )
     with pytest.raises(UserError, match="encrypted connection"):
         send(mail, remote, _members(tmp_path / "m.csv"), tmp_path, really=True)
 
@@ -147,7 +149,9 @@ def test_the_command_dry_runs_then_sends_once(editable_issue, tmp_path, smtp_ser
     newsletter_yaml = editable_issue.parent / "newsletter.yaml"
     text = newsletter_yaml.read_text()
     start = text.index("  smtp:")
-    newsletter_yaml.write_text(text[:start] + f"  smtp: {{host: 127.0.0.1, port: {port}, security: none, per_minute: 6000}}\n")
+    newsletter_yaml.write_text(
+        text[:start] + f"  smtp: {{host: 127.0.0.1, port: {port}, security: none, per_minute: 6000}}\n"
+    )
     members = _members(tmp_path / "members.csv")
     out = tmp_path / "out"
     command = ["mail", str(editable_issue), "-o", str(out), "--to", str(members)]
