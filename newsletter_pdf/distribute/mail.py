@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 
 from newsletter_pdf.distribute import content
-from newsletter_pdf.distribute.wording import month_year, words
+from newsletter_pdf.distribute.wording import direction, month_year, words
 from newsletter_pdf.errors import UserError
 from newsletter_pdf.input.models import Distribution, Newsletter
 from newsletter_pdf.limits import DEFAULT_EMAIL_BUDGET
@@ -95,6 +95,7 @@ def _context(newsletter: Newsletter, subject: str, cover_cid: str) -> dict:
     unsubscribe = distribution.unsubscribe
     return {
         "language": publication.language,
+        "direction": direction(publication.language),
         "subject": subject,
         "name": publication.name,
         "tagline": publication.tagline,

@@ -185,8 +185,8 @@ def send(
     base = mail.path.read_bytes()
     sender = parseaddr(distribution.sender)[1]
     interval = 60.0 / smtp.per_minute
-    log = _Log(path)
     server = connect(smtp)
+    log = _Log(path)
     last = None
     try:
         for recipient in queue:

@@ -43,3 +43,8 @@ def month_year(issue: Issue, language: str) -> str:
     from babel.dates import format_date
 
     return format_date(dt.date(issue.year, issue.month, 1), "LLLL y", locale=_locale(language))
+
+
+def direction(language: str) -> str:
+    """'rtl' for right-to-left languages (Arabic, Hebrew, Persian...), else 'ltr' (CLDR)."""
+    return "rtl" if _locale(language).character_order == "right-to-left" else "ltr"

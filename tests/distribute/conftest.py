@@ -68,3 +68,26 @@ def smtp_server():
         yield mailbox, port
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def smtp_auth_server():
+    """A loopback SMTP server that wants a login (post / the password below): (mailbox, port, logins)."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    mailbox, logins = Mailbox(), []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        logins.append((auth_data.login, auth_data.password))
+        return AuthResult(success=auth_data.login == b"post" and auth_data.password == b"s3cret from env")
+
+    port = free_port()
+    controller = Controller(
+        mailbox, hostname="127.0.0.1", port=port, authenticator=authenticator, auth_require_tls=False
+    )
+    controller.start()
+    try:
+        yield mailbox, port, logins
+    finally:
+        controller.stop()

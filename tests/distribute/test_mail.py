@@ -178,3 +178,23 @@ def test_a_bad_distribution_value_is_located(editable_issue, tmp_path):
     line = text[: text.index("unsubscribe: http://")].count("\n") + 1
     assert f"newsletter.yaml:{line}:" in result.output
     assert "distribution.unsubscribe" in result.output
+
+
+def test_a_mailto_unsubscribe_has_no_one_click_post_and_rtl_languages_set_dir(sample_build):
+    newsletter = sample_build.newsletter
+    publication = newsletter.publication
+    changed = publication.model_copy(
+        update={
+            "language": "ar",
+            "distribution": publication.distribution.model_copy(
+                update={"unsubscribe": "mailto:leave@millbrook.example.org"}
+            ),
+        }
+    )
+    pdf = sample_build.output("email").path
+    message = compose(newsletter.model_copy(update={"publication": changed}), pdf.read_bytes(), pdf.name).message
+    assert message["List-Unsubscribe"] == "<mailto:leave@millbrook.example.org>"
+    assert message["List-Unsubscribe-Post"] is None
+    html = message.get_body(("html",)).get_content()
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "نوفمبر 2025" in message["Subject"]

