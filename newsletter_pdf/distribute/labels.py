@@ -102,6 +102,38 @@ def _environment() -> jinja2.Environment:
     )
 
 
+@functools.cache
+def _covered() -> frozenset[int]:
+    """Every character some bundled font has a glyph for (fonts/fonts.yaml)."""
+    from fontTools.ttLib import TTFont
+
+    from newsletter_pdf.render.html import font_faces
+
+    found: set[int] = set()
+    for face in font_faces():
+        with TTFont(face.path, lazy=True) as font:
+            found.update(font.getBestCmap() or {})
+    return frozenset(found)
+
+
+def check_glyphs(addresses: list[Postal], source: Path) -> None:
+    """A character no bundled font has would print from a system font, or as a box: say where it is."""
+    covered = _covered()
+    problems = []
+    for address in addresses:
+        missing = sorted({c for line in address.lines for c in line if not c.isspace() and ord(c) not in covered})
+        if missing:
+            shown = " ".join(f"'{c}' (U+{ord(c):04X})" for c in missing[:8])
+            problems.append(
+                Problem(
+                    Location(source, address.line),
+                    f"no bundled font has {shown}; add a font that covers them to fonts/fonts.yaml.",
+                )
+            )
+    if problems:
+        raise ValidationProblems(problems)
+
+
 def _place(addresses: list[Postal], fmt: LabelFormat, skip: int) -> list[list[_Label]]:
     sheets: list[list[_Label]] = []
     for index, address in enumerate(addresses):
@@ -191,6 +223,7 @@ def write_labels(
     addresses = read_postal(members_csv)
     if not addresses:
         raise UserError(f"{members_csv} lists nobody; add a row for each member under the header row.")
+    check_glyphs(addresses, members_csv)
     rendered, sheets = render_labels(addresses, fmt, skip, members_csv)
     if rendered.warnings:
         raise UserError("WeasyPrint warned while setting the labels:\n  " + "\n  ".join(rendered.warnings))

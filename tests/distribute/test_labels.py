@@ -192,3 +192,13 @@ def test_the_command_prints_the_path_and_rejects_a_bad_format_or_skip(tmp_path):
     bad.write_text("name,address1\n,1 Weir Lane\n", encoding="utf-8")
     result = runner.invoke(app, ["labels", str(bad), "-o", str(tmp_path)])
     assert result.exit_code == 1 and "bad.csv:2:1" in result.output
+
+
+def test_a_character_no_bundled_font_has_is_located_not_printed_from_a_system_font(tmp_path):
+    members = tmp_path / "members.csv"
+    members.write_text("name,address1\nAda,1 Weir Lane\n山田 太郎,2 Weir Lane\n", encoding="utf-8")
+    with pytest.raises(ValidationProblems) as caught:
+        write_labels(members, tmp_path)
+    (problem,) = caught.value.problems
+    assert problem.location.line == 3 and "U+5C71" in problem.message
+    assert not list(tmp_path.glob("*.pdf"))
