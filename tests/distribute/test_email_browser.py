@@ -81,6 +81,38 @@ def test_the_email_fits_the_screen_and_shows_its_cover(browser, sample_mail, sho
         page.close()
 
 
+@pytest.fixture(scope="module")
+def stress_mail(stress_build):
+    """The generated stress issue (long unbreakable words and URLs, several scripts) as an email."""
+    import email
+    from email import policy
+
+    from newsletter_pdf.distribute.mail import compose
+    from newsletter_pdf.input.models import Distribution
+
+    newsletter = stress_build.newsletter
+    distribution = Distribution.model_validate({"from": "Stress Test <news@stress.example.org>"})
+    publication = newsletter.publication.model_copy(update={"distribution": distribution})
+    pdf = stress_build.pdf
+    data = compose(newsletter.model_copy(update={"publication": publication}), pdf.read_bytes(), pdf.name).as_bytes()
+    return email.message_from_bytes(data, policy=policy.default)
+
+
+@pytest.mark.parametrize("width", list(WIDTHS.values()), ids=list(WIDTHS))
+def test_content_we_did_not_write_fits_the_screen_too(browser, stress_mail, shots_dir, width):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        page.route("**/*", lambda route: route.abort())
+        page.set_content(with_inline_images(stress_mail), wait_until="load")
+        scroll_width, client_width = page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert scroll_width <= client_width, f"{scroll_width - client_width} px of horizontal overflow at {width} px"
+        page.screenshot(path=str(shots_dir / f"stress-email-{width}.png"), full_page=True)
+    finally:
+        page.close()
+
+
 def test_the_check_fails_on_an_email_that_overflows(browser, sample_mail):
     """A fixed 900 px wide table must be caught at phone width."""
     _, message = sample_mail
