@@ -7,6 +7,7 @@ import datetime as dt
 import functools
 import hashlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
@@ -187,7 +188,7 @@ def write_mail(
     out_dir: Path | str = "out",
     *,
     budget: int = DEFAULT_EMAIL_BUDGET,
-    progress=None,
+    progress: Callable[[str], None] = lambda _: None,
 ) -> MailResult:
     """Build the email PDF and write OUT/<slug>-<YYYY-MM>.eml beside it; refuse a message over budget."""
     from newsletter_pdf.files import write_atomically
@@ -196,7 +197,7 @@ def write_mail(
 
     out_dir = Path(out_dir)
     distribution_of(load(issue_dir))  # say so before typesetting when the section is missing
-    built = build(issue_dir, out_dir, profiles=["email"], **({"progress": progress} if progress else {}))
+    built = build(issue_dir, out_dir, profiles=["email"], progress=progress)
     newsletter = built.newsletter
     pdf_path = built.pdf
     mail = compose(newsletter, pdf_path.read_bytes(), pdf_path.name)

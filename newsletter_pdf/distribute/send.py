@@ -89,6 +89,15 @@ class _Log:
         self.stream.close()
 
 
+def smtp_of(newsletter: Newsletter) -> Smtp:
+    """The configured server, checked to be encrypted or on this machine."""
+    smtp = distribution_of(newsletter).smtp
+    if smtp is None:
+        raise UserError(f"{newsletter.publication_file}: `distribution:` has no `smtp:` server to send through.")
+    check_security(smtp)
+    return smtp
+
+
 def check_security(smtp: Smtp) -> None:
     if smtp.security == "none" and smtp.host.lower() not in LOCAL_HOSTS:
         raise UserError(
@@ -156,10 +165,7 @@ def send(
 ) -> SendReport:
     """Send mail.path to every member not yet sent it; a dry run (really=False) only says what it would do."""
     distribution = distribution_of(newsletter)
-    smtp = distribution.smtp
-    if smtp is None:
-        raise UserError(f"{newsletter.publication_file}: `distribution:` has no `smtp:` server to send through.")
-    check_security(smtp)
+    smtp = smtp_of(newsletter)
     recipients = read_recipients(members_csv)
     path = log_path(Path(out_dir), newsletter)
     status = read_log(path)
@@ -188,6 +194,13 @@ def send(
     server = connect(smtp)
     log = _Log(path)
     last = None
+
+    def refused(recipient: Recipient, message_id: str, reason: str) -> None:
+        """The server said no: nothing was delivered, and a rerun tries again."""
+        log.write(recipient.email, "failed", message_id, reason)
+        report.failed[recipient.email] = reason
+        progress(f"Refused {recipient.email}: {reason}")
+
     try:
         for recipient in queue:
             if last is not None:
@@ -197,30 +210,22 @@ def send(
             log.write(recipient.email, "sending", message_id)
             last = time.monotonic()
             try:
-                refused = server.send_message(message, from_addr=sender, to_addrs=[recipient.email])
-            except smtplib.SMTPResponseException as exc:  # the server said no: nothing was delivered
-                reason = f"{exc.smtp_code} {_text(exc.smtp_error)}"
-                log.write(recipient.email, "failed", message_id, reason)
-                report.failed[recipient.email] = reason
-                progress(f"Refused {recipient.email}: {reason}")
+                rejected = server.send_message(message, from_addr=sender, to_addrs=[recipient.email])
+            except smtplib.SMTPResponseException as exc:
+                refused(recipient, message_id, f"{exc.smtp_code} {_text(exc.smtp_error)}")
                 if exc.smtp_code == 421:  # the server is closing the connection
-                    report.stopped = reason
+                    report.stopped = report.failed[recipient.email]
                     break
                 continue
             except smtplib.SMTPRecipientsRefused as exc:
-                reason = "; ".join(f"{c} {m.decode(errors='replace')}" for c, m in exc.recipients.values())
-                log.write(recipient.email, "failed", message_id, reason)
-                report.failed[recipient.email] = reason
-                progress(f"Refused {recipient.email}: {reason}")
+                refused(recipient, message_id, "; ".join(f"{c} {_text(m)}" for c, m in exc.recipients.values()))
                 continue
-            except (OSError, smtplib.SMTPException) as exc:  # the connection broke: outcome unknown
+            except (OSError, smtplib.SMTPException) as exc:  # the connection broke: the outcome is unknown
                 report.unconfirmed.append(recipient.email)
                 report.stopped = f"{type(exc).__name__}: {exc}"
                 break
-            if refused:
-                reason = "; ".join(f"{c} {m.decode(errors='replace')}" for c, m in refused.values())
-                log.write(recipient.email, "failed", message_id, reason)
-                report.failed[recipient.email] = reason
+            if rejected:
+                refused(recipient, message_id, "; ".join(f"{c} {_text(m)}" for c, m in rejected.values()))
                 continue
             log.write(recipient.email, "sent", message_id)
             report.sent.append(recipient.email)
@@ -249,8 +254,8 @@ def send_issue(
     from newsletter_pdf.input.loader import load
 
     newsletter = load(issue_dir)
-    distribution_of(newsletter)
-    read_recipients(members_csv)  # a bad list is reported before the issue is typeset
+    smtp_of(newsletter)  # a missing or unencrypted server and a bad list are reported before typesetting
+    read_recipients(members_csv)
     options = {"budget": budget} if budget else {}
     mail = write_mail(issue_dir, out_dir, progress=progress, **options)
     report = send(
