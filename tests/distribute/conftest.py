@@ -80,7 +80,8 @@ def smtp_auth_server():
 
     def authenticator(server, session, envelope, mechanism, auth_data):
         logins.append((auth_data.login, auth_data.password))
-        return AuthResult(success=auth_data.login == b"post" and auth_data.password == b"s3cret from env")
+        ok = auth_data.login == b"post" and auth_data.password == b"s3cret from env"
+        return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers 535 on failure
 
     port = free_port()
     controller = Controller(
