@@ -4,27 +4,12 @@ desktop widths nothing runs off the side, and screenshots are kept for a person 
 from __future__ import annotations
 
 import base64
-import os
-import shutil
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-WIDTHS = {"phone": 375, "desktop": 1024}
+from support.browser import chromium
 
-if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
-    if os.environ.get("CI"):
-        raise RuntimeError("CI must run the browser tests: scripts/setup.sh --test installs Debian's chromium")
-    pytest.skip("Debian's chromium is not installed (scripts/setup.sh --test installs it)", allow_module_level=True)
+WIDTHS = {"phone": 375, "desktop": 1024}
 
 
 def with_inline_images(message) -> str:
@@ -40,12 +25,9 @@ def with_inline_images(message) -> str:
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    """Debian's chromium (support/browser.py): skipped where missing, except in CI."""
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")
