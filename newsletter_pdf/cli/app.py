@@ -403,5 +403,15 @@ def labels(
         _reporter(quiet, 0).result(str(made.path))
 
 
+def _register_more_commands() -> None:
+    """Commands kept in modules of their own, on the same app."""
+    from newsletter_pdf.cli import distribute_commands
+
+    distribute_commands.register(app)
+
+
+_register_more_commands()
+
+
 def main() -> None:
     app()

@@ -13,6 +13,8 @@ from newsletter_pdf.render.layouts import Layout
 PAGE_HEIGHT_MM = {"A4": 297.0, "A5": 210.0, "Letter": 279.4, "Legal": 355.6}
 MM_PER_UNIT = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72, "pc": 25.4 / 6, "px": 25.4 / 96}
 # English for now, in one place; the languages issue's label catalogue replaces it.
+# The recipient's area (mm): drawn by mailing-panel.css.j2, stamped by `address` (distribute/address.py).
+RECIPIENT_MM = (92.0, 40.0)
 WORDS = {"return": "If undelivered, please return to", "postage": "Postage", "recipient": "Recipient's address"}
 
 
@@ -32,4 +34,4 @@ def panel_context(publication: Publication, layout: Layout) -> dict | None:
     """What mailing-panel.html.j2 needs, or None when the publication has no panel."""
     if not publication.print.mailing_panel:
         return None
-    return {"height": f"{panel_height_mm(publication, layout)}mm", "words": WORDS}
+    return {"height": f"{panel_height_mm(publication, layout)}mm", "words": WORDS, "recipient": RECIPIENT_MM}
