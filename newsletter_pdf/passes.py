@@ -206,7 +206,8 @@ def run_one(job: PassJob) -> PassResult:
         if profile.imposition == "booklet":
             from newsletter_pdf.outputs.booklet import creep_points, impose
 
-            booklet = impose(data, creep_points(job.options.get("creep")), bool(job.options.get("booklet_marks")))
+            creep = job.options.get("creep") or newsletter.publication.print.creep  # --creep, else print: creep:
+            booklet = impose(data, creep_points(creep), bool(job.options.get("booklet_marks")))
             data, notes = booklet.data, booklet.notes
             if booklet.padded:
                 warnings = [*warnings, booklet.notes[-1].removeprefix("booklet: ")]

@@ -27,6 +27,18 @@ def _bleed(value: str) -> str:
     return value.strip()
 
 
+MAX_CREEP_MM = 3.0
+
+
+def _creep(value: str) -> str:
+    match = _BLEED.match(value.strip()) if isinstance(value, str) else None
+    if not match:
+        raise ValueError("must be a length such as 0.3mm, 0.8pt or 0.01in")
+    if float(match.group(1)) * POINTS_PER[match.group(3)] > MAX_CREEP_MM * POINTS_PER["mm"]:
+        raise ValueError(f"must be at most {MAX_CREEP_MM:g}mm a sheet (0.1mm to 0.4mm is usual)")
+    return value.strip()
+
+
 class RenderingIntent(str, Enum):
     relative = "relative-colorimetric"
     perceptual = "perceptual"
@@ -63,6 +75,11 @@ class PrintSettings(Strict):
         default=False,
         description="Reserve the lower third of the back page for a return address, a postage box and "
         "the recipient's address (a self-mailer).",
+    )
+    creep: Annotated[str, AfterValidator(_creep)] | None = Field(
+        default=None,
+        description="Booklet (build --profile booklet): how far each sheet's pages move towards the spine, "
+        "sheet by sheet from the outside, e.g. 0.3mm; --creep overrides it.",
     )
 
     @property

@@ -212,3 +212,22 @@ def test_a_bad_creep_on_the_command_line_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(app, ["build", str(MINIMAL / "2025-11"), "-o", str(tmp_path), "--creep", "lots"])
     assert result.exit_code == 2
     assert "creep" in result.output and not list(tmp_path.iterdir())
+
+
+def test_print_creep_in_newsletter_yaml_reaches_the_booklet(tmp_path, monkeypatch):
+    """print: {creep: ...} is used when --creep is not given (the pass reads it from the publication)."""
+    from newsletter_pdf.outputs import booklet as booklet_mod
+
+    seen: list[float] = []
+    real = booklet_mod.impose
+    monkeypatch.setattr(
+        booklet_mod, "impose", lambda data, creep=0.0, marks=False: seen.append(creep) or real(data, creep, marks)
+    )
+    shutil.copytree(MINIMAL, tmp_path / "src")
+    publication = tmp_path / "src" / "newsletter.yaml"
+    publication.write_text(publication.read_text(encoding="utf-8") + "print:\n  creep: 0.25mm\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["build", str(tmp_path / "src" / "2025-11"), "-o", str(tmp_path / "o"), "-p", "booklet"]
+    )
+    assert result.exit_code == 0, result.output
+    assert seen == [pytest.approx(0.25 * MM)]
