@@ -30,6 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import figures_after
 import measure  # bench/ is not a package: its modules are found through sys.path
 from figures import Bench
 from measure import BENCH, FIGURE_NAMES, REPO, machine, snapshot
@@ -164,6 +165,9 @@ def main() -> int:
             (("batch_speedup",), "batch, jobs=1 vs jobs=2", bench.batch_speedup),
             (("peak_memory",), "peak memory", bench.peak_memory),
             (("large_vs_small", "large_peak_memory"), "400 articles vs 40", bench.large_vs_small),
+            (("catalogue_scale",), "the web archive of 300 issues", lambda: figures_after.catalogue_scale(bench)),
+            (("volume_memory",), "a bound volume of 12 issues", lambda: figures_after.volume_memory(bench)),
+            (("addressed_copies",), "addressed copies", lambda: figures_after.addressed_copies(bench)),
         ]
         for keys, title, function in steps:
             if only & set(keys):

@@ -142,6 +142,48 @@ def headline(results: dict) -> list[dict]:
             f["large_peak_memory"]["peak_mb"]["median"],
             "large_peak_memory",
         )
+    if "catalogue_scale" in f:
+        r = f["catalogue_scale"]
+        row(
+            "catalogue",
+            f"{r['issues']} issues",
+            "`catalogue` cold (context, s)",
+            r["first_seconds"],
+            "catalogue_scale",
+            target="(minutes)",
+            judged=False,
+        )
+        row(
+            "catalogue again",
+            f"{r['issues']} issues",
+            "`catalogue` with nothing new (s)",
+            r["again_seconds"]["median"],
+            "catalogue_scale",
+        )
+    if "volume_memory" in f:
+        r = f["volume_memory"]
+        row(
+            "volume memory",
+            f"{r['issues']} issues",
+            "peak RSS of `volume` ÷ one build's",
+            r["ratio"],
+            "volume_memory",
+            r["volume_peak_mb"]["median"],
+            r["build_peak_mb"]["median"],
+        )
+    if "addressed_copies" in f:
+        for count, r in f["addressed_copies"].items():
+            row(
+                "addressed copies",
+                f"{count} members",
+                "`address` ÷ one print build, wall",
+                r["ratio"],
+                "addressed_copies",
+                r["seconds"]["median"],
+                r["build_seconds"]["median"],
+                target=None if count == "200" else "(context)",
+                judged=count == "200",
+            )
     if "startup" in results:
         s = results["startup"]
         for key, value in s["seconds"].items():
