@@ -90,7 +90,7 @@ def _context(newsletter: Newsletter, subject: str, cover_cid: str) -> dict:
 
     publication, issue = newsletter.publication, newsletter.issue
     distribution = distribution_of(newsletter)
-    labels = words(publication.language)
+    labels = words(publication)
     month = month_year(issue, publication.language)
     teasers = content.teasers(newsletter)
     unsubscribe = distribution.unsubscribe

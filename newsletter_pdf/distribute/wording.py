@@ -1,32 +1,32 @@
 """The words the email edition prints around the content, and the month, in the issue's language.
 
-Labels are English for now, kept in this one table; when the shared label catalogue of the
-languages issue (render/labels.py) is on main, `words` reads from it instead. Months come from
-Babel (CLDR), so they follow the publication's `language:` already.
+The words come from the label catalogue (newsletter_pdf/labels/<language>.yaml, through
+render/labels.py), so a publication's `labels:` overrides them too; months come from Babel (CLDR).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from newsletter_pdf.input.models import Issue
-
-ENGLISH = {
-    "in_this_issue": "In this issue",
-    "read_more": "Read more",
-    "read_the_issue": "The whole issue is attached as a PDF.",
-    "cover_alt": "Cover of {name}, {month}",
-    "volume_number": "Vol. {volume} No. {number}",
-    "unsubscribe": "Unsubscribe",
-    "why_received": "You receive this email as a member or subscriber of {name}.",
-    "contact": "Contact us",
-    "preheader": "{month}: {titles}",
-}
+from newsletter_pdf.input.models import Issue, Publication
 
 
-def words(language: str) -> dict[str, str]:
-    """Every label of the email in `language` (English until the label catalogue lands)."""
-    return dict(ENGLISH)
+def words(publication: Publication) -> dict[str, str]:
+    """Every label of the email in the publication's language (its `labels:` overrides included)."""
+    from newsletter_pdf.render.labels import localiser
+
+    labels = localiser(publication).labels
+    return {
+        "in_this_issue": labels["contents_title"],
+        "read_more": labels["read_more"].rstrip(" :：").rstrip("\u00a0"),
+        "read_the_issue": labels["email_attached"],
+        "cover_alt": labels["email_cover_alt"],
+        "volume_number": labels["issue_number"],
+        "unsubscribe": labels["email_unsubscribe"],
+        "why_received": labels["email_why"],
+        "contact": labels["contact_us"],
+        "preheader": "{month}: {titles}",
+    }
 
 
 def _locale(language: str):

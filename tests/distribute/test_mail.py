@@ -8,6 +8,7 @@ from email import policy
 from email.message import EmailMessage
 from html.parser import HTMLParser
 
+import pytest
 from typer.testing import CliRunner
 
 from newsletter_pdf.cli.app import app
@@ -72,7 +73,7 @@ def test_headers_come_from_the_distribution_section(sample_mail, sample_build):
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert message["Date"].datetime.date().isoformat() == "2025-11-01"
     assert re.fullmatch(r"<2025-11\.[0-9a-f]{16}@millbrook\.example\.org>", message["Message-ID"])
-    assert message["Content-Language"] == "en"
+    assert message["Content-Language"] == sample_build.newsletter.publication.language
 
 
 def test_every_article_is_in_both_parts_with_every_source_linked(sample_mail, sample_build):
@@ -134,6 +135,26 @@ def test_the_subject_template_and_the_month_follow_the_language(sample_build):
     assert (
         subject_of(newsletter.model_copy(update={"publication": french})) == "The Millbrook Post n° 23 — novembre 2025"
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("fr", ["Dans ce numéro", "Le numéro complet est joint en PDF.", "Se désabonner"]),
+        ("sq", ["Në këtë numër", "I gjithë numri është bashkëngjitur si PDF.", "Çregjistrohu"]),
+        ("fa", ["در این شماره", "لغو اشتراک"]),
+    ],
+)
+def test_the_email_s_words_follow_the_language_from_the_label_catalogue(sample_build, language, words):
+    from newsletter_pdf.distribute.mail import _context, html_part, text_part
+
+    newsletter = sample_build.newsletter
+    publication = newsletter.publication.model_copy(update={"language": language})
+    context = _context(newsletter.model_copy(update={"publication": publication}), "subject", "cover@x")
+    html, text = html_part(context), text_part(context)
+    for word in words:
+        assert word in html or word.replace("'", "&#39;") in html, word
+    assert "Unsubscribe" not in html and "The whole issue is attached" not in text
 
 
 def test_first_sentence_stops_at_the_end_of_a_sentence_not_at_a_time_or_abbreviation():

@@ -14,7 +14,14 @@ CAPTION = "undelivered,"
 
 def _self_mailer(issue_dir, drop_articles=()):
     newsletter_yaml = issue_dir.parent / "newsletter.yaml"
-    newsletter_yaml.write_text(newsletter_yaml.read_text() + "print: {mailing_panel: true}\n")
+    text = newsletter_yaml.read_text()
+    # The sample has a print: section already (issue 12); the panel joins it.
+    text = (
+        text.replace("\nprint:\n", "\nprint:\n  mailing_panel: true\n", 1)
+        if "\nprint:\n" in text
+        else text + "print: {mailing_panel: true}\n"
+    )
+    newsletter_yaml.write_text(text)
     if drop_articles:
         yaml = YAML()
         issue_yaml = issue_dir / "issue.yaml"
