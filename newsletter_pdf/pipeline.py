@@ -17,6 +17,7 @@ from newsletter_pdf.input.models import Newsletter
 from newsletter_pdf.limits import DEFAULT_EMAIL_BUDGET
 from newsletter_pdf.outputs import profiles as outputs
 from newsletter_pdf.render import layouts as layouts_mod
+from newsletter_pdf.render.brand import apply_brand
 from newsletter_pdf.render.labels import localiser, unprintable_language
 from newsletter_pdf.resources import fonts_dir
 
@@ -122,7 +123,8 @@ def load_issue(issue_dir: Path | str, layout_name: str | None = None) -> tuple[N
     override = None
     if publication.layout_dir:
         override = (Path(newsletter.publication_file).parent / publication.layout_dir).resolve()
-    return newsletter, layouts_mod.load_layout(chosen_layout(newsletter, layout_name), override)
+    layout = layouts_mod.load_layout(chosen_layout(newsletter, layout_name), override)
+    return newsletter, apply_brand(layout, newsletter.brand)
 
 
 def prepare(issue_dir: Path | str, layout_name: str | None = None) -> tuple[Newsletter, layouts_mod.Layout, str]:
@@ -134,8 +136,10 @@ def prepare(issue_dir: Path | str, layout_name: str | None = None) -> tuple[News
 
 
 def allowed_roots(newsletter: Newsletter, layout: layouts_mod.Layout) -> list[Path]:
-    """The only folders WeasyPrint may read from: the issue, the layout's folders and fonts/."""
-    return [Path(newsletter.issue_dir), *(Path(p) for p in layout.search_path), fonts_dir()]
+    """The only folders and files WeasyPrint may read from: the issue, the layout's folders, fonts/,
+    and the brand's logo and font files (checked by the loader to lie inside the publication's folder)."""
+    brand = [Path(p) for p in newsletter.brand.files]
+    return [Path(newsletter.issue_dir), *(Path(p) for p in layout.search_path), fonts_dir(), *brand]
 
 
 def build(

@@ -50,3 +50,17 @@ def layout_names() -> dict[str, Path]:
         for p in sorted(root.iterdir())
         if p.is_dir() and p.name != BASE_LAYOUT and (p / LAYOUT_DEFAULTS_FILE).is_file()
     }
+
+
+THEMES_FOLDER = "themes"
+
+
+def themes_dir() -> Path:
+    """layouts/themes: named palettes and type pairings, one YAML file each."""
+    return layouts_dir() / THEMES_FOLDER
+
+
+def theme_names() -> dict[str, Path]:
+    """Every theme shipped with newsletter-pdf, by name."""
+    folder = themes_dir()
+    return {p.stem: p for p in sorted(folder.glob("*.yaml"))} if folder.is_dir() else {}

@@ -298,15 +298,19 @@ def schema(
 
 @app.command("layouts")
 def list_layouts() -> None:
-    """List the layouts, with a line about each.
+    """List the layouts and the themes (newsletter.yaml brand.theme), with a line about each.
 
     Example: [bold]newsletter-pdf layouts[/bold]
     """
     with handled():
+        from newsletter_pdf.input.brand import load_theme
         from newsletter_pdf.render.layouts import available, load_layout
+        from newsletter_pdf.resources import theme_names
 
         for name in available():
             Reporter().result(f"{name:<14} {load_layout(name).description}")
+        for name in theme_names():
+            Reporter().result(f"theme {name:<8} {load_theme(name).description}")
 
 
 def _register_more_commands() -> None:

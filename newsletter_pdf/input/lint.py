@@ -93,6 +93,7 @@ def lint(newsletter: Newsletter, layout: Layout, locator_for) -> list[Problem]:
                     repr(line),
                 )
             )
+        found += _missing_characters(newsletter, index, where)
         if not article.body.strip():
             found.append(Problem(where, _say("empty_body", title=article.title), f"articles[{index}].body"))
         for href in dict.fromkeys(md.link_targets(article.body)):
@@ -134,3 +135,20 @@ def untranslated_labels(newsletter: Newsletter) -> list[Problem]:
             publication.language,
         )
     ]
+
+
+def _missing_characters(newsletter: Newsletter, index: int, where) -> list[Problem]:
+    """Characters an article uses that the publication's own body or heading font lacks (another font would
+    draw them)."""
+    from newsletter_pdf.input.brand_fonts import missing_characters
+
+    brand, article = newsletter.brand, newsletter.issue.articles[index]
+    found = []
+    texts = {"body": article.body + (article.pull_quote or ""), "headings": article.title + (article.short_title or "")}
+    for role, family in (("body", brand.body_family), ("headings", brand.heading_family)):
+        missing = missing_characters(brand.faces, family or "", texts[role])
+        if missing:
+            shown = " ".join(missing[:12]) + (" ..." if len(missing) > 12 else "")
+            message = _say("missing_glyphs", family=family, role=role, chars=shown)
+            found.append(Problem(where, message, f"articles[{index}]"))
+    return found

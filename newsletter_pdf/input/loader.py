@@ -8,6 +8,7 @@ from pydantic import ValidationError
 
 from newsletter_pdf import markdown as md
 from newsletter_pdf.errors import Location, Problem, UserError, ValidationProblems
+from newsletter_pdf.input.brand import BrandAssets, check_brand
 from newsletter_pdf.input.glyphs import article_texts, check_glyphs, publication_texts
 from newsletter_pdf.input.images import check_image
 from newsletter_pdf.input.models import Article, ArticleFile, Issue, Newsletter, Publication
@@ -31,7 +32,7 @@ def load(issue_dir: Path | str) -> Newsletter:
         raise UserError(say("no_newsletter_yaml", folder=shown_path(issue_dir)))
 
     problems: list[Problem] = []
-    publication = _load_publication(publication_path, problems)
+    publication, brand = _load_publication(publication_path, problems)
     issue, article_sources, bases = _load_issue(issue_path, problems)
     if problems or publication is None or issue is None:
         problems.sort(
@@ -45,19 +46,20 @@ def load(issue_dir: Path | str) -> Newsletter:
         publication_file=str(publication_path),
         source_files=(str(publication_path), str(issue_path), *article_sources),
         article_bases=tuple(str(b) for b in bases),
+        brand=brand,
     )
 
 
-def _load_publication(path: Path, problems: list[Problem]) -> Publication | None:
+def _load_publication(path: Path, problems: list[Problem]) -> tuple[Publication | None, BrandAssets]:
     source = read_yaml(path, problems)
     if source is None:
-        return None
+        return None, BrandAssets()
     locator = Locator(source)
     try:
         publication = Publication.model_validate(source.data)
     except ValidationError as exc:
         problems.extend(problems_from(exc, Publication, locator))
-        return None
+        return None, BrandAssets()
     check_glyphs(publication_texts(publication), locator, problems)
     _check_layout(publication.layout, locator, problems)
     if publication.layout_dir and not inside(path.parent / publication.layout_dir, path.parent):
@@ -84,7 +86,7 @@ def _load_publication(path: Path, problems: list[Problem]) -> Publication | None
             )
         )
     _check_print_profile(publication, path, locator, problems)
-    return publication
+    return publication, check_brand(publication, path, locator, problems)
 
 
 def _check_layout(name: str | None, locator: Locator, problems: list[Problem]) -> None:

@@ -13,11 +13,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
+from newsletter_pdf.input.brand import BrandAssets
 from newsletter_pdf.input.fieldtypes import Email, Strict, Text, WebUrl
-from newsletter_pdf.input.settings import Distribution, PrintSettings, RenderingIntent, Smtp
+from newsletter_pdf.input.settings import Brand, BrandFonts, Distribution, PrintSettings, RenderingIntent, Smtp
 from newsletter_pdf.messages import label_catalogue
 
-__all__ = ["Distribution", "PrintSettings", "RenderingIntent", "Smtp", "Strict"]
+__all__ = ["Brand", "BrandFonts", "Distribution", "PrintSettings", "RenderingIntent", "Smtp", "Strict"]
 
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -147,6 +148,9 @@ class Publication(Strict):
     )
     restart_numbers_each_volume: bool = Field(
         default=False, description="`newsletter-pdf new`: number issues from 1 again in each new volume."
+    )
+    brand: Brand = Field(
+        default_factory=Brand, description="Logo, accent colour, fonts and theme: make the newsletter yours."
     )
     about: About = Field(description="The About box printed in every issue.")
     address: Address = Field(description="The address block printed at the end of every issue.")
@@ -284,11 +288,17 @@ class Newsletter(BaseModel):
     publication_file: str
     source_files: tuple[str, ...] = Field(description="Every file the issue was read from.")
     article_bases: tuple[str, ...] = Field(description="For each article, the folder its relative paths start from.")
+    brand: BrandAssets = Field(default_factory=BrandAssets, description="The brand resolved: colours, fonts, logo.")
+
+    @property
+    def publication_dir(self) -> str:
+        return os.path.dirname(self.publication_file)
 
     def watched_paths(self) -> tuple[str, ...]:
         """Files and folders whose change changes this issue: its folder, its sources, images, layout_dir."""
         paths = [self.issue_dir, *self.source_files]
         paths += [a.image.src for a in self.issue.articles if a.image is not None]
+        paths += list(self.brand.files)
         if self.publication.layout_dir:
             paths.append(os.path.join(os.path.dirname(self.publication_file), self.publication.layout_dir))
         return tuple(dict.fromkeys(paths))

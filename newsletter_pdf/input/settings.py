@@ -1,5 +1,5 @@
-"""The publication's settings for its editions: `print:` (the press, the mailing panel) and `distribution:`
-(the email edition's headers and mail server)."""
+"""The publication's settings for its editions: `brand:` (its look), `print:` (the press, the mailing panel) and
+`distribution:` (the email edition's headers and mail server)."""
 
 from __future__ import annotations
 
@@ -168,3 +168,54 @@ class Distribution(Strict):
         description="Subject line; may use {name}, {month} (e.g. November 2025), {volume} and {number}.",
     )
     smtp: Smtp | None = Field(default=None, description="The mail server for `mail --send`.")
+
+
+_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def _hex_colour(value: str) -> str:
+    if not _HEX.match(value):
+        raise ValueError('must be a colour written #rrggbb in quotes, e.g. "#7a1f5c"')
+    return value.lower()
+
+
+class BrandFonts(Strict):
+    """The brand's type: each role a bundled family name, or a folder of the editor's own font files."""
+
+    body: Text | None = Field(
+        default=None,
+        description="Body text: a bundled family (e.g. Noto Serif), or a folder beside newsletter.yaml holding "
+        "one family's regular, bold, italic and bold italic files (.ttf, .otf or .woff).",
+    )
+    headings: Text | None = Field(
+        default=None,
+        description="Headings, masthead and captions: a bundled family, or a folder of one family's regular, "
+        "bold and italic files.",
+    )
+
+
+class Brand(Strict):
+    """The publication's own look: logo, accent colour, fonts and a named theme. No code, no templates."""
+
+    logo: Text | None = Field(
+        default=None,
+        description="PNG, JPEG or SVG file beside newsletter.yaml, printed in the masthead (its alt text is the name).",
+    )
+    accent: Annotated[str, Field(pattern=_HEX.pattern), AfterValidator(_hex_colour)] | None = Field(
+        default=None,
+        description="Accent colour #rrggbb for the masthead, headings, rules and tints (where the layout puts it). "
+        "Used for text, so it must reach 4.5:1 contrast against white (WCAG AA).",
+    )
+    accent_cmyk: list[Annotated[float, Field(ge=0, le=100)]] | None = Field(
+        default=None,
+        min_length=4,
+        max_length=4,
+        description="The accent for print as [C, M, Y, K] percentages, e.g. [0, 75, 25, 52] from your printer's "
+        "swatch; otherwise the print PDF uses the accent's RGB value.",
+    )
+    fonts: BrandFonts = Field(default_factory=BrandFonts, description="Body and heading type.")
+    theme: Text | None = Field(
+        default=None,
+        description="A named palette and type pairing shipped with newsletter-pdf (`newsletter-pdf layouts` lists them); "
+        "accent and fonts given here win over the theme's.",
+    )

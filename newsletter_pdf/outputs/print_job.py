@@ -58,6 +58,7 @@ class PrintJob:
         """roots: the folders the sandbox lets WeasyPrint read (only pictures inside them are converted)."""
         settings = newsletter.publication.print
         self.settings = settings
+        self.brand = newsletter.brand
         if settings.profile:
             icc = (Path(newsletter.publication_file).parent / settings.profile).resolve()
         else:
@@ -77,10 +78,13 @@ class PrintJob:
         from newsletter_pdf.render.html import render_print_css
 
         media_bleed = self.settings.bleed_pt + press.slug(self.settings.marks)
-        colors = {
-            name: css_cmyk(rgb_to_cmyk(hex_to_rgb(value), self.press))
-            for name, value in layout.colors.model_dump().items()
-        }
+        from newsletter_pdf.render.brand import print_accent
+
+        values = layout.colors.model_dump()
+        values["name"] = values["name"] or values["accent"]  # the masthead name: the accent, unless set apart
+        colors = {name: css_cmyk(rgb_to_cmyk(hex_to_rgb(value), self.press)) for name, value in values.items()}
+        # The brand's accent_cmyk, the printer's own swatch, wins over the profile's conversion of the accent.
+        colors.update(print_accent(layout, self.brand))
         # Text in black ink alone: body text solid, secondary text (dates, captions, folios) a tint of black.
         colors["text"] = css_cmyk((0, 0, 0, 1))
         colors["muted"] = css_cmyk((0, 0, 0, grey_k(hex_to_rgb(layout.colors.muted))))

@@ -18,6 +18,7 @@ from newsletter_pdf.fonts import FontFace, family_stack, font_faces
 from newsletter_pdf.input.models import Article, Image, Newsletter
 from newsletter_pdf.render.labels import localiser
 from newsletter_pdf.render.layouts import Layout
+from newsletter_pdf.render.templates import render_template, sandboxed_environment
 
 __all__ = ["FontFace", "font_faces", "render_html"]
 
@@ -89,17 +90,9 @@ def display_url(url: str) -> str:
     return text + (f"?{parts.query}" if parts.query else "")
 
 
-@functools.cache
 def environment(search_path: tuple[str, ...]) -> jinja2.Environment:
-    """A Jinja2 environment over the layout's search path (own folder, layout, base)."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(list(search_path)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    """The sandboxed Jinja2 environment over the layout's search path (own folder, layout, base)."""
+    env = sandboxed_environment(search_path)
     env.filters["display_url"] = display_url
     env.filters["drop_cap"] = drop_cap
     env.filters["qr_code"] = qr_code
@@ -148,11 +141,12 @@ def render_html(newsletter: Newsletter, layout: Layout, jumps: dict[int, int] | 
     from newsletter_pdf.distribute.panel import panel_context
 
     publication, issue = newsletter.publication, newsletter.issue
-    template = environment(layout.search_path).get_template(ENTRY_TEMPLATE)
     t = localiser(publication)
     month = t.month(issue.year, issue.month)
     folio_pieces, folio_content = t.counters("page_of", "folio")
-    return template.render(
+    return render_template(
+        environment(layout.search_path),
+        ENTRY_TEMPLATE,
         t=t,
         month=month,
         folio_pieces=folio_pieces,
@@ -161,6 +155,7 @@ def render_html(newsletter: Newsletter, layout: Layout, jumps: dict[int, int] | 
         heading_fonts=css_families(family_stack(layout.fonts.headings, "sans", t.script)),
         hyphenate=hyphenates(publication.language),
         publication=publication,
+        brand=newsletter.brand,
         issue=issue,
         articles=article_views(newsletter, jumps),
         fit=fit,
@@ -191,7 +186,11 @@ def hyphenates(language: str) -> bool:
 def render_print_css(layout: Layout, cmyk_profile_uri: str, bleed: str, **press) -> str:
     """The stylesheet added to the print pass: bleed, CMYK output intent, and `press` values
     (cmyk_colors, reach: see outputs/print_job.py)."""
-    template = environment(layout.search_path).get_template("print.css.j2")
-    return template.render(
-        layout=layout, cmyk_profile_uri=cmyk_profile_uri, bleed=bleed, **{"cmyk_colors": {}, "reach": {}, **press}
+    return render_template(
+        environment(layout.search_path),
+        "print.css.j2",
+        layout=layout,
+        cmyk_profile_uri=cmyk_profile_uri,
+        bleed=bleed,
+        **{"cmyk_colors": {}, "reach": {}, **press},
     )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from ruamel.yaml import YAML
 
 from newsletter_pdf.errors import Location, Problem, UserError, ValidationProblems
+from newsletter_pdf.messages import say
 from newsletter_pdf.resources import BASE_LAYOUT, LAYOUT_DEFAULTS_FILE, layout_names, layouts_dir
 
 BASE = BASE_LAYOUT
@@ -59,6 +60,27 @@ class Colors(_Strict):
     muted: Color = "#555555"
     box: Color = "#eaf1f5"
     rule: Color = "#1d4e6e"
+    name: Color | None = Field(None, description="The publication's name in the masthead (default: accent).")
+
+
+class BrandPlaces(_Strict):
+    """Where this layout puts a publication's brand (newsletter.yaml `brand:`)."""
+
+    logo: Literal["left", "right", "above", "dateline", "none"] = Field(
+        "right",
+        description="Logo beside the name (left or right), on a line above it, at the head of the date line "
+        "(month and number), or not shown.",
+    )
+    logo_height: Length = Field("1.1em", description="Height of the logo; em is the size of the text beside it.")
+    logo_plate: Color | None = Field(
+        None, description="A plate behind the logo, e.g. white on a colour band, so a logo in the accent still shows."
+    )
+    accent: tuple[Literal["name", "headings", "rules", "tints"], ...] = Field(
+        ("name", "headings", "rules", "tints"),
+        description="What takes the accent: the masthead name, headings (and the accent colour itself), "
+        "rules, and tinted boxes (a tint derived from it).",
+    )
+    fonts: bool = Field(True, description="Whether the brand's or theme's fonts replace the layout's.")
 
 
 class FitLimits(_Strict):
@@ -98,6 +120,7 @@ class Layout(_Strict):
     colors: Colors = Colors()
     fit: FitLimits = FitLimits()
     jump: JumpRules = JumpRules()
+    brand: BrandPlaces = BrandPlaces()
     search_path: tuple[str, ...] = Field((), description="Template folders, first match wins.")
 
 
@@ -118,6 +141,10 @@ def load_layout(name: str, override_dir: Path | None = None) -> Layout:
         if not override_dir.is_dir():
             raise UserError(f"layout_dir {override_dir} is not a folder.")
         override_defaults = override_dir / DEFAULTS_FILE
+        if override_defaults.is_file() and not override_defaults.resolve().is_relative_to(override_dir.resolve()):
+            target = override_defaults.resolve()
+            message = say("layout_file_outside", path=override_defaults, target=target)
+            raise ValidationProblems([Problem(Location(override_defaults), message)])
         if override_defaults.is_file():
             data = _merge(data, YAML(typ="safe").load(override_defaults.read_text(encoding="utf-8")) or {})
             path = override_defaults

@@ -161,6 +161,7 @@ def test_layouts_lists_each_layout_with_a_description():
     result = invoke("layouts")
     assert result.exit_code == 0
     assert "classic" in result.output and "Two columns" in result.output
+    assert "theme meadow" in result.output and "Dark leaf green" in result.output
 
 
 def test_schema_writes_the_three_schemas(tmp_path):

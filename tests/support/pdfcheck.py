@@ -491,6 +491,11 @@ def bundled_families() -> list[str]:
     return sorted({face.family for face in font_faces()})
 
 
+def publication_families(newsletter) -> list[str]:
+    """The families a publication's PDFs may use: the bundled ones and its own (newsletter.yaml brand.fonts)."""
+    return sorted({*bundled_families(), *newsletter.brand.families})
+
+
 def unbundled_fonts(pdf_path: str | Path, allowed_families: Iterable[str] | None = None) -> list[Finding]:
     """Fonts that are not embedded, or not a face of one of `allowed_families` (default: the bundled ones).
 
