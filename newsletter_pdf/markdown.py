@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -25,7 +26,13 @@ def _tokens(text: str) -> list[Token]:
     return _parser().parse(text or "")
 
 
-def _walk(tokens: list[Token]):
+@functools.lru_cache(maxsize=4096)  # an issue's bodies, read by the loader, then by check's advice
+def _read_only_tokens(text: str) -> tuple[Token, ...]:
+    """The tokens of a text for the functions that only read them (one parse for all the checks)."""
+    return tuple(_tokens(text))
+
+
+def _walk(tokens: Sequence[Token]):
     for token in tokens:
         yield token
         if token.children:
@@ -34,7 +41,47 @@ def _walk(tokens: list[Token]):
 
 def image_sources(text: str) -> list[str]:
     """The src of every image written in Markdown (for checks before rendering)."""
-    return [t.attrGet("src") or "" for t in _walk(_tokens(text)) if t.type == "image"]
+    return [t.attrGet("src") or "" for t in _walk(_read_only_tokens(text)) if t.type == "image"]
+
+
+# markdown-it stops nesting blocks (lists, quotes) at its maxNesting and drops what lies deeper.
+MAX_NESTING = 20
+MAX_LIST_DEPTH = 8  # nested lists a reader can follow; each list level takes two of markdown-it's
+# Links a reader can follow from a PDF: the web, email and telephone, and places in the issue.
+LINK_SCHEMES = ("http://", "https://", "mailto:", "tel:", "#")
+
+
+def nested_too_deep(text: str) -> bool:
+    """True when lists or quotes nest so deep that markdown-it would drop the innermost text."""
+    return any(token.level >= MAX_NESTING - 1 for token in _read_only_tokens(text))
+
+
+def _refused(href: str) -> bool:
+    """A link to a file (/etc/passwd, ../x, file:), which WeasyPrint would turn into a file: link."""
+    return not href.strip().lower().startswith(LINK_SCHEMES)
+
+
+def refused_links(text: str) -> list[str]:
+    """The addresses of links printed as plain text because they point at files, not the web."""
+    return [
+        str(t.attrGet("href") or "")
+        for t in _walk(_read_only_tokens(text))
+        if t.type == "link_open" and _refused(str(t.attrGet("href") or ""))
+    ]
+
+
+def _without_refused_links(children: list[Token]) -> list[Token]:
+    """The inline tokens with every refused link unwrapped: its words stay, as text."""
+    kept, inside_refused = [], False
+    for token in children:
+        if token.type == "link_open" and _refused(str(token.attrGet("href") or "")):
+            inside_refused = True
+            continue
+        if token.type == "link_close" and inside_refused:
+            inside_refused = False
+            continue
+        kept.append(token)
+    return kept
 
 
 def link_targets(text: str) -> list[str]:
@@ -57,6 +104,8 @@ def render(text: str, base: Path | None = None) -> str:
     """Render Markdown to HTML; relative image paths resolve against base."""
     tokens = _tokens(text)
     for block in tokens:
+        if block.children:
+            block.children = _without_refused_links(block.children)
         for token in block.children or []:
             if token.type == "link_open":
                 href = str(token.attrGet("href") or "")
@@ -84,7 +133,7 @@ def render_inline(text: str) -> str:
 
 def _block_starts(text: str) -> list[int]:
     """The first source line of each top-level block (paragraph, list, quote, heading)."""
-    return [t.map[0] for t in _tokens(text) if t.level == 0 and t.nesting in (0, 1) and t.map]
+    return [t.map[0] for t in _read_only_tokens(text) if t.level == 0 and t.nesting in (0, 1) and t.map]
 
 
 def split_blocks(text: str, count: int) -> tuple[str, str]:

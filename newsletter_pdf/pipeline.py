@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsletter_pdf.errors import UserError, ValidationProblems
-from newsletter_pdf.files import write_atomically
+from newsletter_pdf.files import output_lock, write_set
 from newsletter_pdf.input.loader import load
 from newsletter_pdf.input.models import Newsletter
 from newsletter_pdf.limits import DEFAULT_EMAIL_BUDGET
@@ -136,10 +136,17 @@ def prepare(issue_dir: Path | str, layout_name: str | None = None) -> tuple[News
 
 
 def allowed_roots(newsletter: Newsletter, layout: layouts_mod.Layout) -> list[Path]:
-    """The only folders and files WeasyPrint may read from: the issue, the layout's folders, fonts/,
-    and the brand's logo and font files (checked by the loader to lie inside the publication's folder)."""
+    """The only folders and files WeasyPrint may read from: the issue, the layout's folders, fonts/, the
+    brand's logo and font files and the pictures of the About box (both checked by the loader to lie
+    inside the publication's folder)."""
+    from urllib.parse import unquote
+
+    from newsletter_pdf import markdown as md
+
+    publication_folder = Path(newsletter.publication_file).parent
+    about_images = [publication_folder / unquote(src) for src in md.image_sources(newsletter.publication.about.body)]
     brand = [Path(p) for p in newsletter.brand.files]
-    return [Path(newsletter.issue_dir), *(Path(p) for p in layout.search_path), fonts_dir(), *brand]
+    return [Path(newsletter.issue_dir), *(Path(p) for p in layout.search_path), fonts_dir(), *brand, *about_images]
 
 
 def build(
@@ -200,6 +207,12 @@ def build(
     from newsletter_pdf.outputs import preflight
     from newsletter_pdf.render.html import render_html
 
+    if newsletter.issue.pages and layout.fit.honour_pages:
+        from newsletter_pdf.render.fitting import pages_out_of_reach
+
+        hopeless = pages_out_of_reach(newsletter, layout, newsletter.issue.pages)
+        if hopeless is not None:  # refused before a fit search spends minutes laying it out
+            raise UserError(hopeless)
     with _timed(steps, progress, "Made the HTML"):
         html = render_html(newsletter, layout)
     jobs = passes.jobs_for(
@@ -221,37 +234,57 @@ def build(
     html = (pages_of.get("screen") or next(iter(pages_of.values()))).html  # what --html writes: as laid out
 
     # Every output's bytes are in memory before the first is written (--strict refuses before any).
+    # The set is then written all or nothing, under the output folder's lock (see files.py).
     written = []
     html_path = None
-    if write_html:
-        html_path = write_atomically(out_dir / f"{output_stem(newsletter, layout.name)}.html", html)
-    for profile in chosen:
-        pass_name, made = made_of[profile.name]
-        target = output_path(out_dir, newsletter, profile, layout.name)
-        write_atomically(target, made.data)
-        checksum = None
-        if profile.writes_checksum:
-            checksum = write_atomically(
-                target.with_name(target.name + ".sha256"),
-                f"{hashlib.sha256(made.data).hexdigest()}  {target.name}\n",
-            )
-        progress(f"Wrote {target} ({len(made.data) / 1e6:.2f} MB)")
-        report = None
-        if check_outputs:
-            dpi = profile.write_options.get("dpi")
-            report = preflight.check(profile, target, made.pages, pages_of[pass_name], dpi, made.warnings, email_budget)
-            press = states.get(pass_name)
-            if profile.finishes_for_press and press is not None:
-                from newsletter_pdf.outputs.print_job import PrintJob
+    with output_lock(out_dir, progress):
+        files: list[tuple[Path, bytes | str]] = []
+        for profile in chosen:
+            made = made_of[profile.name][1]
+            target = output_path(out_dir, newsletter, profile, layout.name)
+            files.append((target, made.data))
+            if profile.writes_checksum:
+                files.append((_checksum_path(target), f"{hashlib.sha256(made.data).hexdigest()}  {target.name}\n"))
+        if write_html:
+            html_path = out_dir / f"{output_stem(newsletter, layout.name)}.html"
+            files.append((html_path, html))
+        write_set(files)
+        for profile in chosen:
+            pass_name, made = made_of[profile.name]
+            target = output_path(out_dir, newsletter, profile, layout.name)
+            progress(f"Wrote {target} ({len(made.data) / 1e6:.2f} MB)")
+            report = None
+            if check_outputs:
+                dpi = profile.write_options.get("dpi")
+                report = preflight.check(
+                    profile, target, made.pages, pages_of[pass_name], dpi, made.warnings, email_budget
+                )
+                press = states.get(pass_name)
+                if profile.finishes_for_press and press is not None:
+                    from newsletter_pdf.outputs.print_job import PrintJob
 
-                job = PrintJob(newsletter, roots)
-                job.restore(press)
-                job.add_to(report, target)
-        written.append(Output(profile, target, made.pages, len(made.data), made.warnings, checksum, report))
-    if check_outputs:
-        manifest.write(record, digest, [_record(o, made_of[o.profile.name][1].data) for o in written])
-    notices = list(localiser(newsletter.publication).warnings)
+                    job = PrintJob(newsletter, roots)
+                    job.restore(press)
+                    job.add_to(report, target)
+            checksum = _checksum_path(target) if profile.writes_checksum else None
+            written.append(Output(profile, target, made.pages, len(made.data), made.warnings, checksum, report))
+        if check_outputs:
+            manifest.write(record, digest, [_record(o, made_of[o.profile.name][1].data) for o in written])
+    # Said once per build: labels not translated, and what the content prints differently (located).
+    notices = [*localiser(newsletter.publication).warnings, *_content_warnings(newsletter)]
     return BuildResult(newsletter, written, html_path, steps, fits, notices)
+
+
+def _content_warnings(newsletter: Newsletter) -> list[str]:
+    """Located warnings about the content (control characters removed, links printed as text, ...)."""
+    from newsletter_pdf.input.content import content_warnings
+    from newsletter_pdf.input.loader import locator_for
+
+    return [str(problem) for problem in content_warnings(newsletter, locator_for(newsletter))]
+
+
+def _checksum_path(target: Path) -> Path:
+    return target.with_name(target.name + ".sha256")
 
 
 def _record(output: Output, data: bytes):

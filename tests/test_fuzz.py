@@ -615,3 +615,202 @@ def test_articles_that_are_a_number_or_a_boolean_are_a_located_problem(minimal, 
     text = path.read_text(encoding="utf-8")
     path.write_text(text[: text.index("articles:")] + f"articles: {value}\n", encoding="utf-8")
     _expect_located_problem(minimal)
+
+
+# --- hostile shapes, Markdown and pictures (issue 16) -------------------------------------------
+# Each property runs a bounded number of examples in CI; the same property with many more examples
+# is marked slow (python3 -m pytest -m slow tests/test_fuzz.py).
+
+HOSTILE = settings(FUZZ, max_examples=25)
+HOSTILE_LONG = settings(FUZZ, max_examples=400)
+
+
+@st.composite
+def hostile_yaml(draw):
+    """A YAML fragment of one hostile kind, and what the loader must say about it (None: nothing special)."""
+    from newsletter_pdf.input.yaml_source import MAX_ALIAS_NODES, MAX_DEPTH, MAX_NUMBER_CHARS
+
+    kind = draw(st.sampled_from(["aliases", "flow nesting", "block nesting", "number"]))
+    if kind == "aliases":
+        levels, width = draw(st.integers(1, 10)), draw(st.integers(1, 12))
+        lines = [f"z0: &z0 [{', '.join(['w'] * width)}]"]
+        size, added = width + 1, 0
+        for level in range(1, levels):
+            lines.append(f"z{level}: &z{level} [{', '.join([f'*z{level - 1}'] * width)}]")
+            added += width * size
+            size = 1 + width * size
+        return "\n".join(lines) + "\n", "alias" if added > MAX_ALIAS_NODES else None
+    if kind == "flow nesting":
+        depth = draw(st.integers(1, 300))
+        opener, closer = draw(st.sampled_from([("[", "]"), ("{a: ", "}")]))
+        return "z: " + opener * depth + "1" + closer * depth + "\n", "nested" if depth >= MAX_DEPTH else None
+    if kind == "block nesting":
+        depth = draw(st.integers(1, 200))
+        text = "".join("  " * i + f"k{i}:\n" for i in range(depth)) + "  " * depth + "v: 1\n"
+        return text, "nested" if depth + 1 >= MAX_DEPTH else None
+    digits = draw(st.integers(1, 5000))
+    number = draw(st.sampled_from(["{}", "-{}", "{}.5", "0.{}", "{}e3"])).format("7" * digits)
+    return f"z: {number}\n", "characters long" if len(number) > MAX_NUMBER_CHARS else None
+
+
+def _hostile_property(which: str, fragment: str, expected: str | None) -> None:
+    import time
+
+    with Workspace() as ws:
+        path = ws.root / which
+        path.write_text(path.read_text(encoding="utf-8") + fragment, encoding="utf-8")
+        start = time.monotonic()
+        outcome = _outcome(ws.issue)
+        assert time.monotonic() - start < 20, "a hostile document took far too long"
+        assert isinstance(outcome, ValidationProblems), outcome  # at least the unknown field z...
+        messages = " ".join(p.message for p in outcome.problems)
+        if expected is not None:
+            assert expected in messages and all(p.location.line for p in outcome.problems), messages
+        else:
+            assert "alias" not in messages and "characters long" not in messages, messages
+
+
+@HOSTILE
+@given(which=st.sampled_from(["newsletter.yaml", "2025-11/issue.yaml"]), hostile=hostile_yaml())
+def test_hostile_yaml_shapes_are_refused_where_they_start_or_read(which, hostile):
+    _hostile_property(which, *hostile)
+
+
+@pytest.mark.slow
+@HOSTILE_LONG
+@given(which=st.sampled_from(["newsletter.yaml", "2025-11/issue.yaml"]), hostile=hostile_yaml())
+def test_hostile_yaml_shapes_long_run(which, hostile):
+    _hostile_property(which, *hostile)
+
+
+HREFS = [
+    "https://example.org/a",
+    "mailto:a@example.org",
+    "#article-1",
+    "/etc/passwd",
+    "../x",
+    "x.html",
+    "~/y",
+    "file:///etc/passwd",
+    "javascript:alert(1)",
+    "data:text/html,hi",
+    "//example.org/z",
+    "C:\\\\a",
+    " ",
+]
+
+
+@st.composite
+def hostile_markdown(draw):
+    blocks = []
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(["list", "quote", "numbered", "link", "mixed"]))
+        depth = draw(st.integers(1, 30))
+        if kind == "list":
+            blocks.append("\n".join("  " * d + f"- item {d}" for d in range(depth)))
+        elif kind == "numbered":
+            blocks.append("\n".join("   " * d + f"1. step {d}" for d in range(depth)))
+        elif kind == "quote":
+            blocks.append(">" * depth + " words")
+        elif kind == "link":
+            blocks.append(f"See [this]({draw(st.sampled_from(HREFS))}) and <{draw(st.sampled_from(HREFS))}>.")
+        else:
+            blocks.append(
+                "\n".join(("> " * (d % 3)) + "  " * d + f"- [x{d}]({HREFS[d % len(HREFS)]})" for d in range(depth))
+            )
+    return "\n\n".join(blocks)
+
+
+def _markdown_property(body: str) -> None:
+    import re
+
+    from newsletter_pdf import markdown as md
+
+    with Workspace() as ws:
+        path = ws.issue / "articles" / "second.md"
+        path.write_text(path.read_text(encoding="utf-8") + "\n\n" + body + "\n", encoding="utf-8")
+        outcome = _outcome(ws.issue)
+        if isinstance(outcome, Newsletter):
+            assert not md.nested_too_deep(outcome.issue.articles[1].body)
+            html = md.render(outcome.issue.articles[1].body, ws.issue / "articles")
+            hrefs = re.findall(r'href="([^"]*)"', html)
+            assert all(h.startswith(("http://", "https://", "mailto:", "tel:", "#")) for h in hrefs), hrefs
+        else:
+            assert all(p.field == "articles[1].body" and "nested" in p.message for p in outcome.problems)
+        assert _check_exits_0_or_1(ws.issue) == (0 if isinstance(outcome, Newsletter) else 1)
+
+
+@HOSTILE
+@given(hostile_markdown())
+def test_hostile_markdown_loads_with_safe_links_or_is_located(body):
+    _markdown_property(body)
+
+
+@pytest.mark.slow
+@HOSTILE_LONG
+@given(hostile_markdown())
+def test_hostile_markdown_long_run(body):
+    _markdown_property(body)
+
+
+def _image_seeds() -> dict[str, bytes]:
+    import io
+
+    from PIL import Image
+
+    seeds = {}
+    picture = Image.effect_noise((64, 48), 50).convert("RGB")
+    for name, fmt in [("p.jpg", "JPEG"), ("p.png", "PNG"), ("p.gif", "GIF"), ("p.webp", "WEBP")]:
+        stream = io.BytesIO()
+        picture.save(stream, fmt)
+        seeds[name] = stream.getvalue()
+    seeds["p.svg"] = (
+        b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/>'
+        b'<image href="data:image/png;base64,' + __import__("base64").b64encode(seeds["p.png"]) + b'"/></svg>'
+    )
+    return seeds
+
+
+IMAGE_SEEDS = _image_seeds()
+
+
+@st.composite
+def damaged_images(draw):
+    name = draw(st.sampled_from(sorted(IMAGE_SEEDS)))
+    data = bytearray(IMAGE_SEEDS[name])
+    how = draw(st.sampled_from(["truncate", "flip", "append", "truncate", "none"]))
+    if how == "truncate":
+        data = data[: draw(st.integers(0, len(data) - 1))]
+    elif how == "flip":
+        for _ in range(draw(st.integers(1, 6))):
+            data[draw(st.integers(0, len(data) - 1))] = draw(st.integers(0, 255))
+    elif how == "append":
+        data += draw(st.binary(min_size=1, max_size=64))
+    return name, bytes(data)
+
+
+def _image_property(name: str, data: bytes) -> None:
+    from newsletter_pdf.input.images import raster_data_problem
+
+    with Workspace() as ws:
+        (ws.issue / "images" / name).write_bytes(data)
+        article = ws.issue / "articles" / "second.md"
+        article.write_text(article.read_text(encoding="utf-8").replace("dot.png", name), encoding="utf-8")
+        outcome = _outcome(ws.issue)
+        if isinstance(outcome, Newsletter) and not name.endswith(".svg"):
+            assert raster_data_problem(data) is None  # accepted: it decodes whole
+        elif not isinstance(outcome, Newsletter):
+            assert [p.field for p in outcome.problems] == ["articles[1].image"], outcome.problems
+
+
+@HOSTILE
+@given(damaged_images())
+def test_damaged_pictures_are_accepted_whole_or_located(image):
+    _image_property(*image)
+
+
+@pytest.mark.slow
+@HOSTILE_LONG
+@given(damaged_images())
+def test_damaged_pictures_long_run(image):
+    _image_property(*image)

@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from newsletter_pdf.errors import Problem
-from newsletter_pdf.input.paths import IMAGE_SUFFIXES, inside, is_
+from newsletter_pdf.input.paths import IMAGE_SUFFIXES, inside, is_, loops
 from newsletter_pdf.input.yaml_source import Locator, field_path
 from newsletter_pdf.messages import say, show, shown_path
 
@@ -34,6 +34,9 @@ def check_image(
         return None
     name = unquote(src) if percent_encoded else src
     candidates = list(dict.fromkeys(Path(os.path.normpath((base / name).absolute())) for base in bases))
+    if any(loops(path) for path in candidates):
+        problems.append(Problem(location, say("symlink_loop", path=name), where, show(src)))
+        return None
     inside_folder = [path for path in candidates if inside(path, folder)]
     if not inside_folder:
         problems.append(Problem(location, say("outside_issue", path=name, folder=shown_path(folder)), where, show(src)))
@@ -76,24 +79,46 @@ RASTER_FORMATS = ("JPEG", "PNG", "GIF", "WEBP")
 
 
 def _raster_problem(path: Path, folder: Path) -> tuple[str, dict] | None:
-    """Read the image's header with Pillow: not an image, or more pixels than Pillow's limit allows."""
+    return raster_data_problem(path.read_bytes())
+
+
+def raster_data_problem(data: bytes) -> tuple[str, dict] | None:
+    """Read a picture with Pillow: not an image, more pixels than Pillow's limit allows, or cut short.
+
+    The same limits hold for a picture from a file, one inside an SVG and one in a data: URI.
+    """
+    import io
     import re
     import warnings
 
-    from PIL import Image
+    from PIL import Image, ImageFile
 
+    truncated_ok = ImageFile.LOAD_TRUNCATED_IMAGES  # WeasyPrint sets it (it draws what it can)
+    ImageFile.LOAD_TRUNCATED_IMAGES = False  # the same answer whether WeasyPrint was imported or not
     try:
         with warnings.catch_warnings():
             # Above Image.MAX_IMAGE_PIXELS Pillow only warns; a 12 KB PNG can then take 500 MB to decode.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path, formats=RASTER_FORMATS) as image:
+            with Image.open(io.BytesIO(data), formats=RASTER_FORMATS) as image:
                 image.verify()
+            # verify() reads a PNG's chunks but not a JPEG's picture data: decode it (a JPEG at an
+            # eighth of its size, which still reads every byte) to find a file cut short.
+            with Image.open(io.BytesIO(data), formats=RASTER_FORMATS) as image:
+                if image.format == "JPEG":
+                    image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
+                image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         claimed = re.search(r"\((\d+) pixels\)", str(exc))
         pixels = f"{int(claimed.group(1)) / 1e6:.0f}" if claimed else "too many"
         return "image_too_large", {"pixels": pixels}
-    except Exception:  # unidentified, truncated or corrupt: Pillow raises many kinds
+    except OSError as exc:
+        if "truncated" in str(exc).lower() or "broken data stream" in str(exc):
+            return "image_truncated", {}
         return "not_an_image", {}
+    except Exception:  # unidentified or corrupt: Pillow raises many kinds
+        return "not_an_image", {}
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = truncated_ok
     return None
 
 
@@ -101,14 +126,30 @@ SVG_NAMESPACE = "{http://www.w3.org/2000/svg}"
 _XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 
 
-def _svg_problem(path: Path, folder: Path) -> tuple[str, dict] | None:
-    """Parse the SVG (expat refuses entity bombs, never reads external entities) and check what it refers to."""
+MAX_SVG_DEPTH = 4  # an SVG whose pictures are SVGs whose pictures are SVGs ...
+
+
+def _svg_problem(path: Path, folder: Path, depth: int = 0) -> tuple[str, dict] | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return "not_an_image", {}
+    return _svg_data_problem(data, path.parent, folder, depth)
+
+
+def _svg_data_problem(data: bytes, base: Path, folder: Path, depth: int = 0) -> tuple[str, dict] | None:
+    """Parse the SVG (expat refuses entity bombs, never reads external entities) and check what it refers to.
+
+    A picture inside it, from a file or a data: URI, passes the same checks as an article's image.
+    """
     import re
     import xml.etree.ElementTree as ElementTree
     from urllib.parse import unquote, urlsplit
 
+    if depth > MAX_SVG_DEPTH:
+        return "not_an_image", {}
     try:
-        root = ElementTree.parse(path).getroot()
+        root = ElementTree.fromstring(data)
     except Exception:  # not XML, not UTF-8, an entity bomb ...
         return "not_an_image", {}
     if root.tag not in (f"{SVG_NAMESPACE}svg", "svg"):
@@ -121,9 +162,44 @@ def _svg_problem(path: Path, folder: Path) -> tuple[str, dict] | None:
         references += re.findall(r"""@import\s+['"]([^'"]*)""", element.text or "")
     for reference in filter(None, (r.strip() if r else r for r in references)):
         parts = urlsplit(reference)
-        if reference.startswith("#") or parts.scheme == "data":
+        if reference.startswith("#"):
             continue
-        target = Path(os.path.normpath(path.parent / unquote(parts.path)))
-        if parts.scheme or parts.netloc or not inside(target, folder):
-            return "svg_outside", {"value": show(reference)}
+        if parts.scheme == "data":
+            problem = _data_uri_problem(reference, base, folder, depth)
+        else:
+            target = Path(os.path.normpath(base / unquote(parts.path)))
+            if parts.scheme or parts.netloc or not inside(target, folder):
+                return "svg_outside", {"value": show(reference)}
+            problem = _referenced_problem(target, folder, depth)
+        if problem is not None:
+            return problem
     return None
+
+
+def _referenced_problem(target: Path, folder: Path, depth: int) -> tuple[str, dict] | None:
+    """A file an SVG uses: a picture gets the checks of a picture (other files are WeasyPrint's to read)."""
+    suffix = target.suffix.lower()
+    if suffix not in IMAGE_SUFFIXES or loops(target) or not target.is_file():
+        return None
+    if suffix == ".svg":
+        return _svg_problem(target, folder, depth + 1)
+    return _raster_problem(target, folder)
+
+
+def _data_uri_problem(uri: str, base: Path, folder: Path, depth: int) -> tuple[str, dict] | None:
+    """A data: URI inside an SVG: an image in it is checked like an image file."""
+    import base64
+    import binascii
+    from urllib.parse import unquote_to_bytes
+
+    header, _, payload = uri[5:].partition(",")
+    media = header.split(";")[0].strip().lower()
+    if not media.startswith("image/"):
+        return None  # a font or a style sheet: not a picture
+    try:
+        data = base64.b64decode(payload, validate=False) if header.endswith(";base64") else unquote_to_bytes(payload)
+    except (binascii.Error, ValueError):
+        return "not_an_image", {}
+    if media == "image/svg+xml":
+        return _svg_data_problem(data, base, folder, depth + 1)
+    return raster_data_problem(data)

@@ -46,7 +46,9 @@ def lint(newsletter: Newsletter, layout: Layout, locator_for) -> list[Problem]:
     """Warnings about the content of a valid issue, each located like an error."""
     from PIL import Image
 
-    found: list[Problem] = []
+    from newsletter_pdf.input.content import content_warnings
+
+    found: list[Problem] = content_warnings(newsletter, locator_for)
     column_mm = column_width_mm(newsletter, layout)
     for index, article in enumerate(newsletter.issue.articles):
         loc = ("articles", index)

@@ -8,11 +8,12 @@ from pydantic import ValidationError
 
 from newsletter_pdf import markdown as md
 from newsletter_pdf.errors import Location, Problem, UserError, ValidationProblems
+from newsletter_pdf.input import content
 from newsletter_pdf.input.brand import BrandAssets, check_brand
 from newsletter_pdf.input.glyphs import article_texts, check_glyphs, publication_texts
 from newsletter_pdf.input.images import check_image
 from newsletter_pdf.input.models import Article, ArticleFile, Issue, Newsletter, Publication
-from newsletter_pdf.input.paths import ISSUE_FILE, find_publication_file, inside, is_
+from newsletter_pdf.input.paths import ISSUE_FILE, find_publication_file, inside, is_, loops
 from newsletter_pdf.input.problems import problems_from
 from newsletter_pdf.input.yaml_source import Locator, field_path, parse_yaml, read_text, read_yaml, split_front_matter
 from newsletter_pdf.messages import say, show, shown_path
@@ -32,8 +33,9 @@ def load(issue_dir: Path | str) -> Newsletter:
         raise UserError(say("no_newsletter_yaml", folder=shown_path(issue_dir)))
 
     problems: list[Problem] = []
-    publication, brand = _load_publication(publication_path, problems)
-    issue, article_sources, bases = _load_issue(issue_path, problems)
+    notices: list[Problem] = []
+    publication, brand = _load_publication(publication_path, problems, notices)
+    issue, article_sources, bases = _load_issue(issue_path, problems, notices)
     if problems or publication is None or issue is None:
         problems.sort(
             key=lambda p: (str(p.location.file) != str(publication_path), str(p.location.file), p.location.line or 0)
@@ -47,22 +49,34 @@ def load(issue_dir: Path | str) -> Newsletter:
         source_files=(str(publication_path), str(issue_path), *article_sources),
         article_bases=tuple(str(b) for b in bases),
         brand=brand,
+        notices=tuple(notices),
     )
 
 
-def _load_publication(path: Path, problems: list[Problem]) -> tuple[Publication | None, BrandAssets]:
+def _load_publication(
+    path: Path, problems: list[Problem], notices: list[Problem]
+) -> tuple[Publication | None, BrandAssets]:
     source = read_yaml(path, problems)
     if source is None:
         return None, BrandAssets()
     locator = Locator(source)
+    notices += content.strip_controls(source.data, locator)
     try:
         publication = Publication.model_validate(source.data)
     except ValidationError as exc:
         problems.extend(problems_from(exc, Publication, locator))
         return None, BrandAssets()
     check_glyphs(publication_texts(publication), locator, problems)
+    _check_about_images(publication, path.parent, locator, problems)
     _check_layout(publication.layout, locator, problems)
-    if publication.layout_dir and not inside(path.parent / publication.layout_dir, path.parent):
+    if publication.layout_dir and loops(path.parent / publication.layout_dir):
+        location, _ = locator.locate(("layout_dir",))
+        problems.append(
+            Problem(
+                location, say("symlink_loop", path=publication.layout_dir), "layout_dir", show(publication.layout_dir)
+            )
+        )
+    elif publication.layout_dir and not inside(path.parent / publication.layout_dir, path.parent):
         # Its folder becomes one WeasyPrint may read from: it must not open the rest of the disk.
         location, _ = locator.locate(("layout_dir",))
         problems.append(
@@ -122,7 +136,21 @@ def _check_print_profile(publication: Publication, path: Path, locator: Locator,
     problems.append(Problem(location, message, "print.profile", show(name)))
 
 
-def _load_issue(path: Path, problems: list[Problem]) -> tuple[Issue | None, list[str], list[Path]]:
+def _check_about_images(publication: Publication, folder: Path, locator: Locator, problems: list[Problem]) -> None:
+    """A picture in the About box: beside newsletter.yaml, checked and located like an article's."""
+    loc = ("about", "body")
+    problems += content.markdown_problems(publication.about.body, locator.locate(loc)[0], field_path(loc))
+    for src in md.image_sources(publication.about.body):
+        if "://" in src or src.startswith(("//", "data:")):
+            location, _ = locator.locate(loc)
+            problems.append(Problem(location, say("remote_image", value=show(src)), field_path(loc), show(src)))
+        else:
+            check_image(src, [folder], folder, loc, locator, problems, percent_encoded=True)
+
+
+def _load_issue(
+    path: Path, problems: list[Problem], notices: list[Problem]
+) -> tuple[Issue | None, list[str], list[Path]]:
     """issue.yaml with its article files; also each article's base folder for relative paths."""
     source = read_yaml(path, problems)
     if source is None:
@@ -147,6 +175,7 @@ def _load_issue(path: Path, problems: list[Problem]) -> tuple[Issue | None, list
                 locator.grafts[("articles", index)] = front
                 bases[index] = article_path.parent
                 article_sources.append(str(article_path))
+    notices += content.strip_controls(data, locator)
     failed = {i for i, a in enumerate(raw_articles) if a is None} if isinstance(raw_articles, list) else set()
     try:
         issue = Issue.model_validate(data)
@@ -186,6 +215,9 @@ def _load_article_file(entry: dict, loc: tuple, folder: Path, locator: Locator, 
         return None
     article_path = folder / ref.file
     location, _ = locator.locate((*loc, "file"))
+    if loops(article_path):
+        problems.append(Problem(location, say("symlink_loop", path=ref.file), field_path((*loc, "file")), ref.file))
+        return None
     if not inside(article_path, folder):
         problems.append(
             Problem(
@@ -230,6 +262,7 @@ def _check_article(
 ) -> Article:
     """Files named by an article exist, stay inside the issue folder and are images."""
     loc = ("articles", index)
+    problems += content.markdown_problems(article.body, locator.locate((*loc, "body"))[0], field_path((*loc, "body")))
     image = article.image
     if image is not None:
         # From the article's folder, then the issue's: images/ beside issue.yaml works from articles/x.md too.

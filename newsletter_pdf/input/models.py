@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
 from newsletter_pdf.input.brand import BrandAssets
-from newsletter_pdf.input.fieldtypes import Email, Strict, Text, WebUrl
+from newsletter_pdf.input.fieldtypes import Email, Strict, Text, Title, WebUrl, isolate_bidi
 from newsletter_pdf.input.settings import Brand, BrandFonts, Distribution, PrintSettings, RenderingIntent, Smtp
 from newsletter_pdf.messages import label_catalogue
 
@@ -98,7 +98,7 @@ class PageSize(str, Enum):
 class About(Strict):
     """The About box: who publishes the newsletter and why."""
 
-    title: Text = Field(description="Heading of the About box, e.g. 'About the Riverside Society'.")
+    title: Title = Field(description="Heading of the About box, e.g. 'About the Riverside Society'.")
     body: Text = Field(description="Markdown: paragraphs, emphasis and lists (e.g. the society's aims).")
 
 
@@ -114,7 +114,7 @@ class Address(Strict):
 class Publication(Strict):
     """newsletter.yaml: the publication every issue belongs to."""
 
-    name: Text = Field(description="Name of the newsletter, printed in the masthead and footer.")
+    name: Title = Field(description="Name of the newsletter, printed in the masthead and footer.")
     tagline: str | None = Field(default=None, description="One line under the name in the masthead.")
     language: Annotated[str, AfterValidator(_language)] = Field(
         default="en",
@@ -180,8 +180,8 @@ def _image_shorthand(value: object) -> object:
 class ArticleFields(Strict):
     """The fields of an article that can stand in YAML front matter."""
 
-    title: Text = Field(description="Headline of the article.")
-    short_title: str | None = Field(
+    title: Title = Field(description="Headline of the article.")
+    short_title: Annotated[str | None, AfterValidator(isolate_bidi)] = Field(
         default=None, description="Shorter line shown in the 'Inside this issue' box instead of the title."
     )
     date: dt.date | None = Field(default=None, description="Date of the article, YYYY-MM-DD.")
@@ -293,6 +293,8 @@ class Newsletter(BaseModel):
     @property
     def publication_dir(self) -> str:
         return os.path.dirname(self.publication_file)
+
+    notices: tuple = Field(default=(), description="Located warnings from reading the files (Problem each).")
 
     def watched_paths(self) -> tuple[str, ...]:
         """Files and folders whose change changes this issue: its folder, its sources, images, layout_dir."""

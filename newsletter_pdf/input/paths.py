@@ -22,9 +22,23 @@ def find_publication_file(issue_dir: Path) -> Path | None:
 def inside(path: Path, folder: Path) -> bool:
     try:
         path.resolve().relative_to(folder.resolve())
-    except ValueError:
+    except (ValueError, RuntimeError, OSError):  # RuntimeError: a symlink loop (see loops())
         return False
     return True
+
+
+def loops(path: Path) -> bool:
+    """True when following the path's symbolic links goes round in a circle (a -> b -> a)."""
+    import errno
+
+    try:
+        path.resolve()
+        path.stat()
+    except RuntimeError:  # Python 3.11 raises this for a loop while resolving
+        return True
+    except OSError as error:
+        return error.errno == errno.ELOOP
+    return False
 
 
 def is_(test: Callable[[Path], bool], path: Path) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,8 +10,11 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent, ScalarEvent
+from ruamel.yaml.nodes import MappingNode, SequenceNode
 
 from newsletter_pdf.errors import Location, Problem
 from newsletter_pdf.input.yaml_errors import explain
@@ -51,6 +55,7 @@ _Constructor.add_constructor("tag:yaml.org,2002:timestamp", lambda self, node: s
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
     yaml.Constructor = _Constructor
+    yaml.Composer = _GuardedComposer
     return yaml
 
 
@@ -58,6 +63,10 @@ def parse_yaml(text: str, path: Path, problems: list[Problem], line_offset: int 
     """Parse YAML keeping positions; a syntax error becomes a located problem."""
     try:
         data = _yaml().load(text)
+    except HostileStructure as exc:
+        line, column = exc.mark.line + 1 + line_offset, exc.mark.column + 1
+        problems.append(Problem(Location(path, line, column), say(exc.key, **exc.values)))
+        return None
     except MarkedYAMLError as exc:
         explained = explain(text, exc)
         if explained is not None:
@@ -99,17 +108,88 @@ def parse_yaml(text: str, path: Path, problems: list[Problem], line_offset: int 
     return source
 
 
-def _lone_surrogate(node, at: tuple = ()) -> tuple | None:
-    """The path to the first text holding a lone surrogate (only a YAML escape can make one), or None."""
+def _lone_surrogate(node, at: tuple = (), seen: set[int] | None = None) -> tuple | None:
+    """The path to the first text holding a lone surrogate (only a YAML escape can make one), or None.
+
+    A collection reached again through a YAML alias is walked once (`seen`), never expanded.
+    """
     if isinstance(node, str):
         return at if any("\ud800" <= c <= "\udfff" for c in node) else None
+    seen = set() if seen is None else seen
+    if id(node) in seen:
+        return None
+    seen.add(id(node))
     items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
     for key, value in items:
-        found = _lone_surrogate(key, at) if isinstance(key, str) else None
-        found = found or _lone_surrogate(value, (*at, key))
+        found = _lone_surrogate(key, at, seen) if isinstance(key, str) else None
+        found = found or _lone_surrogate(value, (*at, key), seen)
         if found is not None:
             return found
     return None
+
+
+# Limits on the shape of a YAML document, checked while it is composed (before anything is built
+# from it): an issue needs a handful of levels, a few aliases at most and numbers of a few digits.
+MAX_DEPTH = 64
+MAX_ALIAS_NODES = 10_000  # values aliases may add to the document, all aliases together
+MAX_NUMBER_CHARS = 40
+_NUMBER = re.compile(r"[-+]?(0[xo])?[0-9a-fA-F_]*\.?[0-9_]*([eE][-+]?[0-9]+)?")
+
+
+class HostileStructure(YAMLError):
+    """A document too deep, with aliases expanding too far (a "billion laughs") or a number
+    thousands of digits long: refused where it starts, with a message key for the catalogue."""
+
+    def __init__(self, mark, key: str, **values) -> None:
+        super().__init__(key)
+        self.mark, self.key, self.values = mark, key, values
+
+
+class _GuardedComposer(Composer):
+    """ruamel's composer, refusing hostile shapes as it meets them (no second pass, no expansion).
+
+    An alias costs the size of what it stands for, expanded; the sizes of anchored values are
+    counted once each (memo), so a billion laughs is refused after a few hundred steps.
+    """
+
+    def __init__(self, loader=None) -> None:
+        super().__init__(loader)
+        self._added = 0
+        self._sizes: dict[int, int] = {}
+
+    def compose_node(self, parent, index):
+        event = self.parser.peek_event()
+        if isinstance(event, AliasEvent):
+            node = super().compose_node(parent, index)
+            self._added += self._size(node)
+            if self._added > MAX_ALIAS_NODES:
+                raise HostileStructure(
+                    event.start_mark, "yaml_aliases_expand", anchor=event.anchor, most=MAX_ALIAS_NODES
+                )
+            return node
+        if self.depth >= MAX_DEPTH:
+            raise HostileStructure(event.start_mark, "yaml_too_deep", depth=MAX_DEPTH)
+        long_plain = isinstance(event, ScalarEvent) and event.style is None and len(event.value) > MAX_NUMBER_CHARS
+        if long_plain and _NUMBER.fullmatch(event.value):
+            raise HostileStructure(
+                event.start_mark, "yaml_number_too_long", digits=len(event.value), most=MAX_NUMBER_CHARS
+            )
+        return super().compose_node(parent, index)
+
+    def _size(self, node) -> int:
+        """How many values the node stands for once every alias in it is expanded."""
+        known = self._sizes.get(id(node))
+        if known is not None:
+            return known
+        self._sizes[id(node)] = 1  # an alias to a collection still open (a cycle) counts once
+        if isinstance(node, MappingNode):
+            size = 1 + sum(self._size(k) + self._size(v) for k, v in node.value)
+        elif isinstance(node, SequenceNode):
+            size = 1 + sum(self._size(item) for item in node.value)
+        else:
+            size = 1
+        self._sizes[id(node)] = size
+        return size
 
 
 def read_yaml(path: Path, problems: list[Problem]) -> Source | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,7 +64,7 @@ def inputs_digest(paths: list[Path], options: dict[str, Any], skip: Path | None 
             if resolved in seen:
                 continue
             seen.add(resolved)
-            digest.update(b"\0" + str(resolved).encode() + b"\0")
+            digest.update(b"\0" + os.fsencode(resolved) + b"\0")  # a name that is not UTF-8 too
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
@@ -127,4 +128,4 @@ def write(path: Path, digest: str, outputs: list[Recorded]) -> Path:
             for o in outputs
         ],
     }
-    return write_atomically(path, json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    return write_atomically(path, json.dumps(data, indent=2, ensure_ascii=True, default=str) + "\n")

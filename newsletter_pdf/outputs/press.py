@@ -58,7 +58,7 @@ def finish(data: bytes, how: Finish) -> bytes:
             if how.marks:
                 _draw_marks(pdf, page, trim, how.bleed)
         out = io.BytesIO()
-        pdf.save(out, deterministic_id=False)
+        pdf.save(out, deterministic_id=True)  # the /ID from the content: the same issue, the same bytes
     return out.getvalue()
 
 

@@ -8,19 +8,70 @@ touches this file alone.
 from __future__ import annotations
 
 import atexit
+import contextvars
+import hashlib
 import logging
 import os
 import shutil
+import uuid
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote_to_bytes, urlsplit
 
 import weasyprint
+from weasyprint import images as weasyprint_images
+from weasyprint import urls as weasyprint_urls
+from weasyprint.pdf import metadata as weasyprint_metadata
 from weasyprint.text.fonts import FontConfiguration
 
 LOGGER = logging.getLogger(__name__)
+
+
+# --- reproducible bytes: every name and ID derived from content, never from paths or chance ----------
+
+# While to_bytes writes, WeasyPrint's XMP writer (PDF/X-4's xmpMM:DocumentID, uuid4 in WeasyPrint 70)
+# gets this placeholder; the written bytes then replace it with a UUID derived from themselves.
+_PLACEHOLDER = uuid.UUID(int=0)
+_WRITING: contextvars.ContextVar[bool] = contextvars.ContextVar("writing", default=False)
+
+
+def _placeholder_uuid() -> uuid.UUID:
+    return _PLACEHOLDER if _WRITING.get() else uuid.uuid4()
+
+
+weasyprint_metadata.uuid4 = _placeholder_uuid
+
+
+def _content_document_id(data: bytes) -> bytes:
+    """The PDF with its placeholder document ID replaced by one derived from its content.
+
+    The replacement has the same length, so no offset in the cross-reference table moves
+    (the XMP of PDF/X-4 is written uncompressed, where the placeholder can be found).
+    """
+    placeholder = f"xmp.did:{_PLACEHOLDER}".encode()
+    if placeholder not in data:
+        return data
+    derived = uuid.UUID(bytes=hashlib.sha256(data).digest()[:16], version=4)
+    return data.replace(placeholder, f"xmp.did:{derived}".encode())
+
+
+class _ContentNamedRasterImage(weasyprint_images.RasterImage):
+    """WeasyPrint 70 names an image's XObject after an MD5 of its URL: an absolute file path, so
+    the archive's bytes changed when the issue folder moved. Name it after its bytes instead
+    (and the orientation asked for, which changes what is drawn)."""
+
+    def __init__(self, pillow_image, image_id, image_data, *args, **kwargs):
+        if image_data:
+            orientation = args[2] if len(args) > 2 else kwargs.get("orientation", "none")
+            digest = hashlib.md5(bytes(image_data), usedforsecurity=False)
+            digest.update(repr(orientation).encode())
+            image_id = digest.hexdigest()
+        super().__init__(pillow_image, image_id, image_data, *args, **kwargs)
+
+
+weasyprint_images.RasterImage = _ContentNamedRasterImage
 
 
 class SandboxFetcher(weasyprint.URLFetcher):
@@ -37,7 +88,10 @@ class SandboxFetcher(weasyprint.URLFetcher):
             return True
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             return False
-        path = Path(unquote(parts.path)).resolve()
+        try:
+            path = file_path(url).resolve()
+        except (OSError, RuntimeError):  # a symlink loop: nothing to read
+            return False
         return any(path.is_relative_to(root) for root in self.roots)
 
     def fetch(self, url, headers=None):
@@ -45,7 +99,29 @@ class SandboxFetcher(weasyprint.URLFetcher):
             self.refused.append(url)
             # WeasyPrint logs this and skips the resource; the build turns it into a problem.
             raise ValueError(f"newsletter-pdf fetches nothing outside the issue, layout and font folders: {url}")
+        if urlsplit(url).scheme == "file":
+            # Read here rather than by urllib, which decodes %FF in a folder name that is not
+            # UTF-8 into U+FFFD and then finds no file.
+            import mimetypes
+
+            path = file_path(url)
+            try:
+                data = path.read_bytes()
+            except OSError as error:
+                raise ValueError(f"cannot read {path}: {error.strerror}") from error
+            mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return weasyprint_urls.URLFetcherResponse(url, data, {"Content-Type": mime})
         return super().fetch(url, headers)
+
+
+def file_path(url: str) -> Path:
+    """The path a file: URL names, bytes that are not UTF-8 included (Path.as_uri writes them as %XX)."""
+    return Path(os.fsdecode(unquote_to_bytes(urlsplit(url).path)))
+
+
+def base_uri(folder: Path) -> str:
+    """The folder as a file: URL ending in '/' (WeasyPrint's own conversion fails on a name that is not UTF-8)."""
+    return Path(folder).absolute().as_uri().rstrip("/") + "/"
 
 
 class SandboxedCache(dict):
@@ -97,7 +173,7 @@ class Rendered:
                 image = getattr(box, "replacement", None)
                 if image is not None and hasattr(image, "width") and hasattr(image, "_dpi"):
                     src = box.element.get("src", "") if box.element is not None else ""
-                    path = unquote(urlsplit(src).path) if src.startswith("file:") else src
+                    path = str(file_path(src)) if src.startswith("file:") else src
                     yield image, box.width * 0.75, box.height * 0.75, number, path  # CSS px -> pt
 
 
@@ -198,7 +274,7 @@ def render(html: str, base_url: Path, roots: list[Path], extra_css: Sequence[str
             weasyprint.CSS(string=css, url_fetcher=fetcher, font_config=font_config(), color_profiles=color_profiles)
             for css in extra_css
         ]
-        document = weasyprint.HTML(string=html, base_url=str(base_url) + os.sep, url_fetcher=fetcher).render(
+        document = weasyprint.HTML(string=html, base_url=base_uri(base_url), url_fetcher=fetcher).render(
             font_config=font_config(),
             stylesheets=stylesheets,
             color_profiles=color_profiles,
@@ -218,11 +294,14 @@ def to_bytes(
     metadata = rendered.document.metadata
     saved = list(metadata.xmp_metadata)
     metadata.xmp_metadata.extend(xmp_extra)
+    token = _WRITING.set(True)
     try:
         with captured_warnings() as warnings, _image_resolution(rendered, dpi):
             data = rendered.document.write_pdf(**options)
     finally:
+        _WRITING.reset(token)
         metadata.xmp_metadata[:] = saved
+    data = _content_document_id(data)
     return data, warnings
 
 

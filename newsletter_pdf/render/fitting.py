@@ -81,6 +81,50 @@ def _body_line_px(layout: Layout) -> float:
     return size_pt * float(layout.leading) * 96 / 72
 
 
+# --- estimate before laying out: a page count far out of reach is refused at once -------------
+
+PAGE_HEIGHTS_MM = {"A4": 297.0, "A5": 210.0, "Letter": 279.4, "Legal": 355.6}
+# Average advance of a character of body text, in ems (Noto Serif and Sans set about 0.5 em; lower
+# means more characters a line, so fewer lines: the estimate stays on the low side).
+CHAR_EM = 0.45
+# The estimate is refused only when even this many times the pages asked for cannot hold it.
+OUT_OF_REACH = 2.0
+
+
+def least_pages(newsletter, layout: Layout) -> float:
+    """A low estimate of the pages the issue needs at the layout's tightest leading, from its text alone.
+
+    Counts only body text and one line per heading (no pictures, no boxes), so the true count is higher.
+    """
+    from newsletter_pdf.input.lint import _mm, column_width_mm
+
+    size_mm = _mm(layout.body_size)
+    line_mm = size_mm * float(layout.fit.leading_min)
+    chars_per_line = max(1, int(column_width_mm(newsletter, layout) / (size_mm * CHAR_EM)))
+    height = PAGE_HEIGHTS_MM[newsletter.publication.page_size.value]
+    lines_per_page = (height - _mm(layout.margins.top) - _mm(layout.margins.bottom)) / line_mm * layout.columns
+    lines = 0
+    for article in newsletter.issue.articles:
+        lines += 1 + len(article.title) // chars_per_line
+        for paragraph in article.body.split("\n\n"):
+            if paragraph.strip():
+                lines += 1 + len(" ".join(paragraph.split())) // chars_per_line
+    return lines / max(1.0, lines_per_page)
+
+
+def pages_out_of_reach(newsletter, layout: Layout, target: int) -> str | None:
+    """Why `pages:` cannot be reached, known before any layout (None when it may be)."""
+    needed = least_pages(newsletter, layout)
+    if needed <= target * OUT_OF_REACH:
+        return None
+    articles = len(newsletter.issue.articles)
+    return (
+        f"pages: {target} cannot hold this issue: its {articles} articles need at least {needed:.0f} pages even "
+        f"with the layout's tightest leading ({layout.fit.leading_min}). Set pages: to {4 * -(-int(needed) // 4)} "
+        "or more (a multiple of 4 folds into sheets), cut articles, or remove pages: to let the issue run its length."
+    )
+
+
 CACHE_ENV = "NEWSLETTER_PDF_CACHE"
 CACHE_ENTRIES = 200
 

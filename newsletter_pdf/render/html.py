@@ -77,10 +77,17 @@ def drop_cap(body_html: str) -> Markup:
 
 @functools.lru_cache(maxsize=256)
 def qr_code(url: str) -> str:
-    """A QR code of the URL as an SVG data URI, printed beside 'read more' links (paper has no links)."""
-    import segno
+    """A QR code of the URL as an SVG data URI, printed beside 'read more' links (paper has no links).
 
-    return segno.make(url, error="m").svg_data_uri(border=0, dark="#000000")
+    '' for an address too long for any QR code: the address is printed alone.
+    """
+    import segno
+    from segno import DataOverflowError
+
+    try:
+        return segno.make(url, error="m").svg_data_uri(border=0, dark="#000000")
+    except DataOverflowError:
+        return ""
 
 
 def display_url(url: str) -> str:
