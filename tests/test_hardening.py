@@ -405,7 +405,7 @@ def test_links_to_files_never_become_links(issue, tmp_path):
             ]
         assert "https://example.org/" in uris, uris  # the guard: a real link is found
         assert all(u.startswith(("https:", "mailto:")) for u in uris), uris  # no file: link, no relative one
-    warned = [w for w in result.warnings if "printed as plain text" in w]
+    warned = [w for w in result.notices if "printed as plain text" in w]
     # markdown-it itself never links file: (that text stays as written); the others are each warned about
     assert len(warned) == len(FILE_LINKS) - 1, warned
     assert all("issue.yaml:" in w and "articles[0].body" in w for w in warned)
