@@ -55,6 +55,8 @@ def test_a_second_writer_waits_for_the_lock_and_names_its_holder(tmp_path):
         with output_lock(Path({str(out)!r})):
             print("held", flush=True)
             time.sleep(3)
+        print("released", flush=True)
+        time.sleep(1)
         """,
         stdout=subprocess.PIPE,
     )
@@ -67,8 +69,8 @@ def test_a_second_writer_waits_for_the_lock_and_names_its_holder(tmp_path):
         assert said and f"process {holder.pid}" in said[0]
         start = time.monotonic()
         with output_lock(out, wait=30):  # waits for the holder, then goes on
-            assert holder.poll() is not None
-        assert time.monotonic() - start < 30
+            assert holder.stdout.readline().strip() == b"released"
+        assert 1.0 < time.monotonic() - start < 30
     finally:
         holder.kill()
         holder.wait()
