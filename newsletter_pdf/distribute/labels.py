@@ -93,8 +93,10 @@ class _Label:
 
 
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+    from newsletter_pdf.render.templates import ContainedLoader, Sandbox
+
+    return Sandbox(
+        loader=ContainedLoader((str(TEMPLATES),), (TEMPLATES.resolve(),)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -53,9 +53,11 @@ class MailResult:
 @functools.cache
 def _environment() -> jinja2.Environment:
     from newsletter_pdf.render.html import display_url
+    from newsletter_pdf.render.templates import ContainedLoader, Sandbox
 
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+    # Sandboxed like every template; the plain-text part is not HTML-escaped.
+    env = Sandbox(
+        loader=ContainedLoader((str(TEMPLATES),), (TEMPLATES.resolve(),)),
         autoescape=jinja2.select_autoescape(["html.j2"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
