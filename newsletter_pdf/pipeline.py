@@ -255,9 +255,8 @@ def build(
             progress(f"Wrote {target} ({len(made.data) / 1e6:.2f} MB)")
             report = None
             if check_outputs:
-                dpi = profile.write_options.get("dpi")
                 report = preflight.check(
-                    profile, target, made.pages, pages_of[pass_name], dpi, made.warnings, email_budget
+                    profile, target, made.pages, pages_of[pass_name], made.warnings, email_budget, layout.columns
                 )
                 press = states.get(pass_name)
                 if profile.finishes_for_press and press is not None:

@@ -13,8 +13,9 @@ if [[ "${1:-}" == "--test" ]]; then extras="[test]"; fi
 # as a press would. Install them where we can (root with apt); otherwise say so.
 system_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libgs-common ghostscript poppler-utils)
 # The tests open the web pages in a real browser (Debian's chromium, driven by Playwright: never a
-# downloaded browser build).
-if [[ -n "$extras" ]]; then system_packages+=(chromium); fi
+# downloaded browser build), and move the clock with faketime to prove the archive's bytes do not
+# depend on it.
+if [[ -n "$extras" ]]; then system_packages+=(chromium faketime); fi
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
   for package in "${system_packages[@]}"; do

@@ -122,3 +122,32 @@ def stress_build(tmp_path_factory):
         logger.removeHandler(handler)
     result.weasyprint_log = [r.getMessage() for r in handler.records]
     return result
+
+
+def write_threshold_issue(target: Path) -> Path:
+    """The minimal issue with two pictures either side of the 300-dpi line in an 86.5 mm column:
+    1000 px (293.6 dpi, must warn) and 1100 px (323.0 dpi, must not)."""
+    from PIL import Image
+
+    from support.bad_inputs import MINIMAL
+
+    shutil.copytree(MINIMAL, target)
+    issue = target / "2025-11"
+    for name, width in (("under.png", 1000), ("over.png", 1100)):
+        Image.new("RGB", (width, width * 2 // 3), (70, 120, 160)).save(issue / "images" / name)
+    second = issue / "articles" / "second.md"
+    second.write_text(second.read_text().replace("dot.png", "under.png"))
+    third = second.read_text().replace("under.png", "over.png").replace("Second article", "Third article")
+    (issue / "articles" / "third.md").write_text(third)
+    issue_yaml = issue / "issue.yaml"
+    issue_yaml.write_text(issue_yaml.read_text() + "  - file: articles/third.md\n")
+    return issue
+
+
+@pytest.fixture(scope="session")
+def warning_build(tmp_path_factory):
+    """A build made to warn: a print picture just under 300 dpi, an email over a 1 kB budget."""
+    from newsletter_pdf.pipeline import build
+
+    issue = write_threshold_issue(tmp_path_factory.mktemp("threshold") / "issues")
+    return build(issue, tmp_path_factory.mktemp("threshold-out"), profiles=["print", "email"], email_budget=1000)

@@ -160,11 +160,21 @@ def show_preflight(result, reporter: Reporter) -> None:
         return
     if reporter.verbosity >= 1:
         table = Table(title="Preflight", title_justify="left", header_style="bold", pad_edge=False)
-        for column in ("Output", "Pages", "Size", "Variant", "Fonts embedded", "Images (effective dpi)"):
+        columns = ("Output", "Pages", "Size", "Variant", "Fonts embedded", "Images (effective dpi)", "Layout lint")
+        for column in columns:
             table.add_column(column)
         for output in result.outputs:
             r = output.report
-            images = ", ".join(f"{Path(i.file).name} {i.dpi:.0f}" for i in r.images) or "none"
+            images = (
+                ", ".join(f"{Path(i.file).name} {i.dpi:.0f} {i.colour_space.removeprefix('Device')}" for i in r.images)
+                or "none"
+            )
+            if r.findings is None:
+                lint = "not run"
+            elif r.findings:
+                lint = f"[yellow]{len(r.findings)} finding{'s' if len(r.findings) != 1 else ''}[/yellow]"
+            else:
+                lint = "ok"
             table.add_row(
                 r.profile,
                 str(r.pages),
@@ -172,6 +182,7 @@ def show_preflight(result, reporter: Reporter) -> None:
                 r.variant,
                 "yes" if r.fonts_embedded else "NO",
                 images,
+                lint,
             )
         out.print(table)
         for output in result.outputs:

@@ -3,6 +3,7 @@ http:// links."""
 
 from __future__ import annotations
 
+import math
 import re
 import warnings
 from pathlib import Path
@@ -77,7 +78,7 @@ def lint(newsletter: Newsletter, layout: Layout, locator_for) -> list[Problem]:
                             _say(
                                 "low_dpi",
                                 src=Path(article.image.src).name,
-                                dpi=round(dpi),
+                                dpi=math.floor(dpi),  # 299.8 is under 300: never "300 dpi, under 300"
                                 width=round(column_mm),
                                 need=round(PRINT_MIN_DPI * column_mm / 25.4),
                             ),

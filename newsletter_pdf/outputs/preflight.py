@@ -1,7 +1,8 @@
-"""Checks of a written PDF (variant, fonts, images, size), gathered into a report per output."""
+"""Checks of a written PDF (variant, fonts, images, size, layout lint), gathered into a report per output."""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -9,6 +10,8 @@ from typing import Any
 
 from newsletter_pdf.limits import DEFAULT_EMAIL_BUDGET, PRINT_MIN_DPI
 from newsletter_pdf.messages import shown_path
+from newsletter_pdf.outputs.layout_lint import Finding, lint
+from newsletter_pdf.outputs.written_images import written_images
 
 __all__ = ["DEFAULT_EMAIL_BUDGET", "PRINT_MIN_DPI"]
 
@@ -22,6 +25,7 @@ class ImageUse:
     pixels: tuple[int, int]
     placed_mm: tuple[float, float]
     dpi: float
+    colour_space: str = ""
 
 
 @dataclass
@@ -39,6 +43,7 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     # The print file only: ink, colour spaces and pictures per page (outputs/print_job.PrinterSummary).
     printer: Any = None
+    findings: list[Finding] | None = None  # layout lint of the written pages (None: not run for this output)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -106,23 +111,27 @@ def fonts_of(pdf) -> dict[str, bool]:
     return fonts
 
 
-def image_uses(rendered, dpi_cap: int | None = None) -> list[ImageUse]:
-    """Effective resolution of each image at its placed size (capped where the output downsamples)."""
-    uses = []
-    for image, width_pt, height_pt, page, source in rendered.placed_images():
-        if width_pt <= 0 or height_pt <= 0:
+def image_uses(pdf_path: Path, rendered=None) -> list[ImageUse]:
+    """Each image as written into the PDF: its stream's pixels and colour space, and its effective
+    resolution at the size the content stream draws it. The layout (when given) only names the files."""
+    names: dict[int, list[str]] = {}
+    if rendered is not None:
+        for *_, page, source in rendered.placed_images():
+            names.setdefault(page, []).append(source)
+    uses: list[ImageUse] = []
+    for image in written_images(pdf_path):
+        if image.placed_pt[0] <= 0 or image.placed_pt[1] <= 0:
             continue
-        # The picture is scaled to fit its box (object-fit: contain): the tighter side sets the scale.
-        dpi = max(image.width / (width_pt / 72), image.height / (height_pt / 72))
-        if dpi_cap:
-            dpi = min(dpi, dpi_cap)
+        on_page = names.get(image.page, [])
+        index = sum(1 for use in uses if use.page == image.page)
         uses.append(
             ImageUse(
-                file=source,
-                page=page,
-                pixels=(image.width, image.height),
-                placed_mm=(round(width_pt / 72 * 25.4, 1), round(height_pt / 72 * 25.4, 1)),
-                dpi=round(dpi),
+                file=on_page[index] if index < len(on_page) else f"image {index + 1} on page {image.page}",
+                page=image.page,
+                pixels=image.pixels,
+                placed_mm=image.placed_mm,
+                dpi=math.floor(image.dpi),  # as check does: 299.8 dpi is under 300
+                colour_space=image.colour_space,
             )
         )
     return uses
@@ -143,13 +152,21 @@ def over_budget(size: int, budget: int) -> list[str]:
 
 
 def check(
-    profile, pdf_path: Path, pages: int, rendered, dpi_cap: int | None, warnings: list[str], budget: int
+    profile,
+    pdf_path: Path,
+    pages: int,
+    rendered,
+    warnings: list[str],
+    budget: int,
+    columns: int = 2,
 ) -> Report:
-    """The preflight report of one written output; `profile.checks` says which checks apply."""
+    """The preflight report of one written output, measured on the file; `profile.checks` says which
+    checks apply. `rendered` (the layout) only names the image files."""
     size = pdf_path.stat().st_size
     reader = _reader(pdf_path)
     fonts = fonts_of(reader)
-    uses = image_uses(rendered, dpi_cap)
+    # The layout names the image files only when its pages are the file's (not for an imposed booklet).
+    uses = image_uses(pdf_path, rendered if rendered is not None and rendered.page_count == len(reader.pages) else None)
     found = list(warnings)
     if "fonts" in profile.checks and not all(fonts.values()):
         found += [f"font {name} is not embedded" for name, ok in fonts.items() if not ok]
@@ -157,6 +174,8 @@ def check(
         found += low_resolution(uses)
     if "email_budget" in profile.checks:
         found += over_budget(size, budget)
+    findings = lint(pdf_path, columns) if "layout" in profile.checks else None
+    found += [f"layout: {finding}" for finding in findings or []]
     return Report(
         profile=profile.name,
         path=str(pdf_path),
@@ -167,4 +186,5 @@ def check(
         fonts=sorted(fonts),
         images=uses,
         warnings=found,
+        findings=findings,
     )

@@ -36,8 +36,9 @@ class Profile:
     writes_checksum: bool = False  # a <file>.sha256 beside it
     # CMYK pictures and colours, bleed, marks and ink limits from newsletter.yaml `print:` (outputs/print_job.py).
     finishes_for_press: bool = False
-    # Which preflight checks apply (see outputs/preflight.py): fonts, print_resolution, email_budget.
-    checks: tuple[str, ...] = ("fonts",)
+    # Which preflight checks apply (see outputs/preflight.py): fonts, layout (outputs/layout_lint.py),
+    # print_resolution, email_budget.
+    checks: tuple[str, ...] = ("fonts", "layout")
     # Made from the written pages afterwards (no second layout): "booklet" imposes them in saddle-stitch order.
     imposition: str | None = None
 
@@ -54,7 +55,7 @@ PROFILES: dict[str, Profile] = {
         layout_pass="print",
         render_options={"output_intent": "device-cmyk"},
         write_options={"pdf_variant": "pdf/x-4"},
-        checks=("fonts", "print_resolution"),
+        checks=("fonts", "layout", "print_resolution"),
         finishes_for_press=True,
     ),
     "email": Profile(
@@ -64,7 +65,7 @@ PROFILES: dict[str, Profile] = {
         layout_pass="screen",
         render_options={"output_intent": "srgb"},
         write_options={"pdf_variant": "pdf/ua-1", "output_intent": "srgb", "dpi": 150},
-        checks=("fonts", "email_budget"),
+        checks=("fonts", "layout", "email_budget"),
     ),
     "archive": Profile(
         name="archive",
@@ -83,6 +84,7 @@ PROFILES: dict[str, Profile] = {
         layout_pass="print",
         render_options={"output_intent": "device-cmyk"},
         imposition="booklet",
+        checks=("fonts",),  # two pages a sheet side (and blank padding): the print output's lint covers its pages
     ),
 }
 # What a plain `build` makes; the booklet is asked for by name (--profile booklet).

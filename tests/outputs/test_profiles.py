@@ -117,17 +117,40 @@ def test_archive_checksum_file_is_what_sha256sum_reads(sample_build):
     assert result.returncode == 0
 
 
-def test_archive_is_byte_identical_across_builds_and_hash_seeds(sample_build, tmp_path):
-    code = "from newsletter_pdf.pipeline import build; import sys;build(sys.argv[1], sys.argv[2], profiles=['archive'])"
-    env_seed = {"PYTHONHASHSEED": "12345"}
+def test_archive_is_byte_identical_under_another_clock_zone_folder_and_hash_seed(sample_build, tmp_path):
+    """Built again years later (faketime, or a patched clock where faketime is missing), in another
+    time zone, from a copy of the issue in another folder: the same bytes."""
     import os
+    import shutil
 
-    subprocess.run(
-        [sys.executable, "-c", code, str(sample_build.newsletter.issue_dir), str(tmp_path)],
-        check=True,
-        env={**os.environ, **env_seed},
+    copy = tmp_path / "elsewhere" / "issues"
+    shutil.copytree(sample_build.newsletter.issue_dir, copy / "2025-11")
+    shutil.copy(sample_build.newsletter.publication_file, copy / "newsletter.yaml")
+    code = (
+        "import sys, time, datetime as dt\n"
+        "if sys.argv[3] == 'patch':\n"
+        "    later = dt.datetime(2031, 7, 4, 23, 30, tzinfo=dt.UTC).timestamp()\n"
+        "    time.time = lambda: later; time.time_ns = lambda: int(later * 1e9)\n"
+        "from newsletter_pdf.pipeline import build\n"
+        "build(sys.argv[1], sys.argv[2], profiles=['archive'])\n"
+        "print(dt.date.today())\n"
     )
-    again = tmp_path / sample_build.output("archive").path.name
+    faketime = shutil.which("faketime")
+    command = [
+        sys.executable,
+        "-c",
+        code,
+        str(copy / "2025-11"),
+        str(tmp_path / "out"),
+        "none" if faketime else "patch",
+    ]
+    if faketime:
+        command = [faketime, "-f", "2031-07-04 23:30:00", *command]
+    env = {**os.environ, "PYTHONHASHSEED": "12345", "TZ": "Pacific/Kiritimati", "SOURCE_DATE_EPOCH": "1956528000"}
+    done = subprocess.run(command, check=True, env=env, capture_output=True, text=True)
+    if faketime:
+        assert done.stdout.strip().startswith("2031-")  # the clock really was moved
+    again = tmp_path / "out" / sample_build.output("archive").path.name
     assert again.read_bytes() == sample_build.output("archive").path.read_bytes()
 
 

@@ -386,18 +386,25 @@ def _text_outside_page(doc: _Doc, tolerance: float) -> list[Finding]:
 # 3. Blank pages
 
 
-def blank_pages(pdf_path: str | Path) -> list[Finding]:
-    """Pages with no visible text and no images."""
-    return _with_doc(pdf_path, _blank_pages)
+def blank_pages(pdf_path: str | Path, columns: int = 2) -> list[Finding]:
+    """Pages with no images and no text besides running elements (footer, folio, running title:
+    lines repeated at the same place on other pages). A footer alone does not make a page."""
+    return _with_doc(pdf_path, _blank_pages, columns)
 
 
-def _blank_pages(doc: _Doc) -> list[Finding]:
+def _blank_pages(doc: _Doc, columns: int = 2) -> list[Finding]:
     findings = []
+    running = _running_words(doc, columns)
     for index, page in enumerate(doc.pages):
-        has_text = any(c.get("text", "").strip() for c in page.chars)
+        has_text = any((index, w.bbox) not in running for w in doc.words(index))
         if not has_text and not page.images:
             findings.append(
-                Finding("blank_pages", index + 1, "the page has no text and no images", _r(doc.page_box(page)))
+                Finding(
+                    "blank_pages",
+                    index + 1,
+                    "the page has no images and no text besides its running elements",
+                    _r(doc.page_box(page)),
+                )
             )
     return findings
 
@@ -704,11 +711,23 @@ def contents_mismatches(
     """The contents box, the bookmarks and the headings must agree.
 
     The contents entries (page `contents_page`, in reading order) are paired with the bookmarks in
-    order: their counts must match and each printed number must be the bookmark's page. Then each
+    order: their counts must match, each entry must name its bookmark's article (the title, or a
+    short title made of its words) and each printed number must be the bookmark's page. Then each
     bookmark title must be found, in `heading_font`, on the page the bookmark points to (titles may
     wrap; hyphens, soft hyphens, quotes, case and whitespace are normalised away).
     """
     return _with_doc(pdf_path, _contents_mismatches, contents_page, heading_font, columns)
+
+
+def _same_title(entry: str, bookmark: str) -> bool:
+    """Whether a contents entry names the bookmarked article: the same title, or a short title whose
+    words all come from it ('Second river crossing study' for 'Council agrees to study a second
+    river crossing for Millbrook')."""
+    if normalize_text(entry) == normalize_text(bookmark):
+        return True
+    words = [normalize_text(w) for w in re.findall(r"\w[\w'’-]*", entry)]
+    pool = {normalize_text(w) for w in re.findall(r"\w[\w'’-]*", bookmark)}
+    return bool(words) and sum(w in pool for w in words) >= max(1, round(0.75 * len(words)))
 
 
 def _contents_mismatches(doc: _Doc, contents_page: int, heading_font: str, columns: int) -> list[Finding]:
@@ -726,6 +745,16 @@ def _contents_mismatches(doc: _Doc, contents_page: int, heading_font: str, colum
         )
     else:
         for entry, mark in zip(entries, marks):
+            if not _same_title(entry.title, mark.title):
+                findings.append(
+                    Finding(
+                        "contents_mismatches",
+                        contents_page,
+                        f"contents entry {entry.title!r} is paired with the bookmark {mark.title!r}: "
+                        "the contents box lists another article here",
+                        entry.bbox,
+                    )
+                )
             if entry.page != mark.page:
                 findings.append(
                     Finding(
@@ -882,7 +911,7 @@ def all_findings(
         return {
             "overlapping_words": _overlapping_words(doc, 0.5),
             "text_outside_page": _text_outside_page(doc, 0.5),
-            "blank_pages": _blank_pages(doc),
+            "blank_pages": _blank_pages(doc, columns),
             "unbundled_fonts": _unbundled_fonts(doc, allowed_families),
             "contents_mismatches": _contents_mismatches(doc, contents_page, heading_font, columns),
             "headings_alone": _headings_alone(doc, columns, heading_font, DEFAULT_HEADING_MIN_SIZE),
