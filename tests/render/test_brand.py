@@ -14,6 +14,7 @@ from newsletter_pdf.render.brand import MIN_BODY_ON_TINT, apply_brand, print_acc
 from newsletter_pdf.render.layouts import available, load_layout
 from support import pdfcheck
 from support.brand import ACCENT, EDITOR_FAMILY, LOGO_SIZE, branded_publication
+from support.paths import ROOT
 
 # --- colours ---------------------------------------------------------------------------
 
@@ -71,8 +72,38 @@ def branded(tmp_path_factory):
     """The minimal publication with a PNG logo, accent #7a1f5c and its own body font, built for print and email."""
     root = tmp_path_factory.mktemp("branded")
     issue = branded_publication(root / "pub")
-    result = build(issue, root / "out", profiles=["email", "print"])
-    return result
+    # A fresh process: the editor's font is a copy of a bundled one under another family name, and a
+    # process that has already loaded the bundled file (other tests) would embed it under its first name.
+    import subprocess
+    import sys
+    from types import SimpleNamespace
+
+    command = [
+        sys.executable,
+        "-m",
+        "newsletter_pdf",
+        "build",
+        str(issue),
+        "-o",
+        str(root / "out"),
+        "-p",
+        "email",
+        "-p",
+        "print",
+        "-q",
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+
+    from newsletter_pdf.input.loader import load
+
+    class Built:
+        newsletter = load(issue)
+
+        def output(self, name: str):
+            return SimpleNamespace(path=next((root / "out").glob(f"*-{name}.pdf")))
+
+    return Built()
 
 
 def name_chars(pdf_path: Path):
