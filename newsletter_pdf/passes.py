@@ -211,8 +211,6 @@ def run_one(job: PassJob) -> PassResult:
             data, notes = booklet.data, booklet.notes
             if booklet.padded:
                 warnings = [*warnings, booklet.notes[-1].removeprefix("booklet: ")]
-        if fit is not None and not fit.reached:
-            warnings = [*warnings, f"page count: {fit.message}"]
         count = rendered.page_count
         messages.append(
             f"Made the {profile.name} PDF ({count} page{'s' if count != 1 else ''}) ({time.perf_counter() - began:.2f} s)"
@@ -239,8 +237,15 @@ def lay_out(newsletter, layout, html, profile, roots, extra_css, progress, warm=
     from newsletter_pdf.render import engine as pdf
     from newsletter_pdf.render import jumps as jumps_mod
 
-    def render(adjust: Fit | None, jumps: dict | None = None) -> pdf.Rendered:
-        page_html = html if adjust is None and not jumps else render_html(newsletter, layout, jumps=jumps, fit=adjust)
+    boxes: dict[int, int] = {}
+
+    def render(adjust: Fit | None, jumps: dict | None = None, open_boxes: bool = False) -> pdf.Rendered:
+        plain = adjust is None and not jumps and not boxes and not open_boxes
+        page_html = (
+            html
+            if plain
+            else render_html(newsletter, layout, jumps=jumps, fit=adjust, boxes=boxes, open_boxes=open_boxes)
+        )
         if prepare_html is not None:
             page_html = prepare_html(page_html)
         rendered = pdf.render(
@@ -254,6 +259,16 @@ def lay_out(newsletter, layout, html, profile, roots, extra_css, progress, warm=
     ).hexdigest()
     first = None
     jumps: dict[int, int] = {}
+    if any(article.kind == "box" for article in newsletter.issue.articles):
+        # A box is never cut silently: find where any would run on, and set those as two boxes.
+        known_boxes = remembered_jumps("boxes:" + key)
+        if known_boxes is None:
+            known_boxes = jumps_mod.decide_boxes(render(None, open_boxes=True), newsletter)
+            remember_jumps("boxes:" + key, known_boxes)
+        boxes.update(known_boxes)
+        for index, keep in boxes.items():
+            title = newsletter.issue.articles[index].title
+            progress(f"Box ({profile.layout_pass}): '{title}' runs on after {keep} block(s), under its heading again")
     if layout.jump.front_page:
         known = remembered_jumps(key)
         if known is None:
@@ -282,12 +297,24 @@ def lay_out(newsletter, layout, html, profile, roots, extra_css, progress, warm=
                 f"{newsletter.issue_dir}|{layout.name}|{profile.layout_pass}|{newsletter.issue.pages}".encode()
             ).hexdigest()
         )
-    rendered, report = fit_pages_cached(key, layout, newsletter.issue.pages, render_fit, last_key)
+    paper = profile.layout_pass == "print"
+    rendered, report = fit_pages_cached(key, layout, newsletter.issue.pages, render_fit, last_key, paper)
+    if not report.reached:
+        # The page count is never silently different: a printer folds exactly the sheets asked for.
+        hint = _longest_articles(newsletter) if report.pages > report.target else ""
+        raise UserError(
+            f"{Path(newsletter.issue_dir) / 'issue.yaml'}: pages: {report.target} cannot be met in the "
+            f"{profile.layout_pass} edition: {report.message}{hint}. Nothing was written."
+        )
     layouts = f"{report.renders} layout{'s' if report.renders != 1 else ''}"
-    # A count that cannot be reached is said once, as a warning after the build.
-    said = report.message if report.reached else "not reached (see the warning below)"
-    progress(f"Page count ({profile.layout_pass}): {said} ({layouts})")
+    progress(f"Page count ({profile.layout_pass}): {report.message} ({layouts})")
     return rendered, report
+
+
+def _longest_articles(newsletter: Newsletter, count: int = 3) -> str:
+    """The articles one could shorten or drop first: the longest, with their length in words."""
+    sizes = sorted(((len(a.body.split()), a.title) for a in newsletter.issue.articles), reverse=True)[:count]
+    return "; the longest articles are " + ", ".join(f"'{title}' ({words} words)" for words, title in sizes)
 
 
 def write_options(profile: outputs.Profile, newsletter: Newsletter) -> dict:

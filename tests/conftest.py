@@ -26,6 +26,7 @@ def pytest_configure(config):
 
     os.environ["NEWSLETTER_PDF_CACHE"] = tempfile.mkdtemp(prefix="newsletter-pdf-cache-")
     config.addinivalue_line("markers", "weasyprint_may_warn: the test expects WeasyPrint to log warnings")
+    config.addinivalue_line("markers", "slow: exhaustive runs, deselected by default (run them with -m slow)")
 
 
 class _WeasyPrintLog(logging.Handler):

@@ -23,6 +23,7 @@ import yaml
 from newsletter_pdf.errors import UserError, ValidationProblems
 from newsletter_pdf.input.loader import load
 from newsletter_pdf.pipeline import build, prepare
+from newsletter_pdf.render.html import smart_quotes
 from support.bad_inputs import MINIMAL
 
 # --- helpers -------------------------------------------------------------------------
@@ -311,12 +312,13 @@ def test_fields_cannot_inject_html_or_css(issue):
     assert page.styles == benign.styles
     assert_no_markup_from_content(page, benign)
     # The values are there, as text and as attribute values.
+    # (Straight quotes in plain fields are set curly, like the bodies': smart_quotes.)
     text = "".join(page.text)
-    assert f"caption {PAYLOAD}" in text and f"line 1 {PAYLOAD}" in text
+    assert smart_quotes(f"caption {PAYLOAD}") in text and smart_quotes(f"line 1 {PAYLOAD}") in text
     masthead = page.tags("header")[0]
-    assert masthead["data-name"] == f"name {PAYLOAD}"  # the footer reads it with attr(): never CSS text
+    assert masthead["data-name"] == smart_quotes(f"name {PAYLOAD}")  # read with attr(): never CSS text
     pictures = [a for a in page.tags("img") if "qr" not in (a.get("class") or "").split()]
-    assert pictures[0]["alt"] == f"alt {PAYLOAD}"
+    assert pictures[0]["alt"] == smart_quotes(f"alt {PAYLOAD}")
     assert "{{" in text and "49" not in text.replace("2025", "")  # no template evaluation of content
 
 

@@ -86,8 +86,12 @@ def read(pdf_path: Path, record: Record) -> IssueContents:
     return IssueContents(record.sha256, pages, articles, texts)
 
 
+_STRAIGHT = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
+
+
 def _key(title: str) -> str:
-    return " ".join(title.casefold().split())
+    """A title as a bookmark and a record both spell it (bookmarks have curly quotes, as the page)."""
+    return " ".join(title.translate(_STRAIGHT).casefold().split())
 
 
 def _bookmark_pages(pdf) -> dict[str, int]:

@@ -116,6 +116,21 @@ def lint(newsletter: Newsletter, layout: Layout, locator_for) -> list[Problem]:
                 )
             )
     found.extend(untranslated_labels(newsletter))
+    pages = newsletter.issue.pages
+    if pages and pages % 4 and layout.fit.honour_pages:
+        found.append(
+            Problem(
+                locator_for(("pages",)), _say("pages_not_folded", pages=pages, blank=4 - pages % 4), "pages", str(pages)
+            )
+        )
+    leads = [index for index, article in enumerate(newsletter.issue.articles) if article.lead]
+    for index in leads[1:]:
+        first = newsletter.issue.articles[leads[0]].title
+        found.append(
+            Problem(
+                locator_for(("articles", index, "lead")), _say("second_lead", first=first), f"articles[{index}].lead"
+            )
+        )
     return found
 
 

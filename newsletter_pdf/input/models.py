@@ -196,6 +196,10 @@ class ArticleFields(Strict):
     kind: Literal["article", "box"] = Field(
         default="article", description="'box' sets the article apart in a tinted sidebar box (notices, diaries)."
     )
+    lead: bool = Field(
+        default=False,
+        description="The lead story: opens page 1 with the largest headline (otherwise the first article leads).",
+    )
     pull_quote: str | None = Field(
         default=None, description="A line from the article, printed large inside it to catch the eye."
     )

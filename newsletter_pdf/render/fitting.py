@@ -18,6 +18,8 @@ class Fit:
     leading: str | None = None
     image_height: str | None = None
     notes_lines: int = 0
+    back_page: bool = False  # the About box and address on a page of their own
+    closing_drop: int = 0  # mm of space above the About box, setting it at the foot of the last page
 
 
 @dataclass
@@ -50,6 +52,11 @@ def lines_beyond(rendered, target: int, layout: Layout | None = None) -> int:
 
 def free_lines(rendered, layout: Layout) -> int:
     """Lines of body text that would still fit below the last content on the last page, all columns."""
+    return max(0, int(_free_height_px(rendered) / _body_line_px(layout))) * layout.columns
+
+
+def _free_height_px(rendered) -> float:
+    """The height left below the last content on the last page."""
     from newsletter_pdf.render import engine  # WeasyPrint only where pages are laid out
 
     page = rendered.document.pages[-1]
@@ -64,8 +71,7 @@ def free_lines(rendered, layout: Layout) -> int:
                 content_bottom = min(content_bottom, box.content_box_y() + box.height - child.margin_height())
             elif hasattr(child, "margin_height") and getattr(child, "element_tag", None) not in ("html", "body"):
                 used = max(used, child.position_y + child.margin_height())
-    line_px = _body_line_px(layout)
-    return max(0, int((content_bottom - used) / line_px)) * layout.columns
+    return max(0.0, content_bottom - used)
 
 
 def _in_mailing_panel(box) -> bool:
@@ -193,7 +199,12 @@ def remember_jumps(key: str, jumps: dict[int, int]) -> None:
 
 
 def fit_pages_cached(
-    key: str, layout: Layout, target: int, render: Callable[[Fit | None], Any], last_key: str | None = None
+    key: str,
+    layout: Layout,
+    target: int,
+    render: Callable[[Fit | None], Any],
+    last_key: str | None = None,
+    paper: bool = True,
 ) -> tuple[Any, FitReport]:
     """fit_pages, skipping the search when the same content was fitted before (one layout instead of several).
 
@@ -210,7 +221,7 @@ def fit_pages_cached(
             if last_key is not None:
                 remember(last_key, known)
             return rendered, FitReport(target, target, known, 1, f"fitted as before ({_describe(known)})")
-    rendered, report = fit_pages(layout, target, render)
+    rendered, report = fit_pages(layout, target, render, paper)
     if report.reached:
         remember(key, report.fit)
         if last_key is not None:
@@ -223,12 +234,18 @@ def _describe(fit: Fit) -> str:
         f"leading {fit.leading}" if fit.leading else "",
         f"pictures at most {fit.image_height}" if fit.image_height else "",
         f"a Notes box of {fit.notes_lines} lines" if fit.notes_lines else "",
+        "the About box on a back page" if fit.back_page else "",
+        "the About box at the foot of the last page" if fit.closing_drop else "",
     ]
     return ", ".join(p for p in parts if p) or "no change"
 
 
-def fit_pages(layout: Layout, target: int, render: Callable[[Fit | None], Any]) -> tuple[Any, FitReport]:
-    """Render, then adjust leading, image height and a Notes box until the issue has `target` pages.
+def fit_pages(
+    layout: Layout, target: int, render: Callable[[Fit | None], Any], paper: bool = True
+) -> tuple[Any, FitReport]:
+    """Render, then adjust leading, image height, a back page and a Notes box until the issue has `target` pages.
+
+    paper: the print pass (a Notes box is for writing on; the screen editions never get one).
 
     `render(fit)` lays the issue out with those adjustments and returns the Rendered pages.
     Returns the final rendering and what was done, or why the count cannot be reached.
@@ -237,7 +254,7 @@ def fit_pages(layout: Layout, target: int, render: Callable[[Fit | None], Any]) 
     rendered = render(None)
     pages = len(rendered.document.pages)
     default = float(layout.leading)
-    low, high = float(layout.fit.leading_min), float(layout.fit.leading_max)
+    low = float(layout.fit.leading_min)
     count = f"{target} page{'s' if target != 1 else ''}"
 
     if pages > target:
@@ -273,46 +290,72 @@ def fit_pages(layout: Layout, target: int, render: Callable[[Fit | None], Any]) 
             done += f" and pictures at most {best.image_height}"
         return rendered, FitReport(target, pages, best, renders, done)
 
-    if pages < target:
-        under = free_lines(rendered, layout) + (target - pages) * _page_lines(rendered, layout)
-        message = (
-            f"under by {under} lines: {pages} of {count}, more than the layout can fill (leading up to {high}, "
-            f"a Notes box of at most {layout.fit.notes_max_lines} lines); add content, or set pages: {pages}"
-        )
-        return rendered, FitReport(target, pages, Fit(), renders, message)
-
-    under = free_lines(rendered, layout)
-    if under <= 2 * layout.columns:
+    if pages == target and free_lines(rendered, layout) <= 2 * layout.columns:
         return rendered, FitReport(target, pages, Fit(), renders, f"fits {count} as it is")
+    return _fill(layout, target, render, rendered, renders, paper)
 
-    # Room left on the last page: loosen the leading a little, then fill the rest with a Notes box.
+
+def _fill(layout: Layout, target: int, render, rendered, renders: int, paper: bool) -> tuple[Any, FitReport]:
+    """Grow a short issue to `target` pages: looser leading, then the About box on a back page of its
+    own, then (on paper only: a screen has nowhere to write) a ruled Notes box."""
+
+    def pages_of(trial) -> int:
+        return len(trial.document.pages)
+
+    pages = pages_of(rendered)
+    under = free_lines(rendered, layout) + (target - pages) * _page_lines(rendered, layout)
+    default, high = float(layout.leading), float(layout.fit.leading_max)
     fit = Fit()
-    looser = Fit(leading=f"{min(high, default * 1.03):.3f}")
+    # A page short: the loosest leading allowed; only a little room left: a touch looser.
+    looser = Fit(leading=f"{(high if pages < target else min(high, default * 1.03)):.3f}")
     trial = render(looser)
     renders += 1
-    if len(trial.document.pages) == target:
+    if pages_of(trial) <= target:
         fit, rendered = looser, trial
-    low_n, high_n = 0, min(layout.fit.notes_max_lines, _notes_lines_for(free_lines(rendered, layout), layout))
-    while high_n - low_n > 0 and high_n >= 3:
-        middle = max(3, (low_n + high_n + 1) // 2)
-        trial = render(replace(fit, notes_lines=middle))
+    if pages_of(rendered) < target:
+        trial = render(replace(fit, back_page=True))
         renders += 1
-        if len(trial.document.pages) == target:
-            low_n, fit, rendered = middle, replace(fit, notes_lines=middle), trial
+        if pages_of(trial) <= target:
+            fit, rendered = replace(fit, back_page=True), trial
+    if paper and layout.fit.notes_max_lines >= 3:
+        if pages_of(rendered) < target:
+            high_n = layout.fit.notes_max_lines
         else:
-            high_n = middle - 1
-    left = free_lines(rendered, layout)
-    done = f"was under by {under} lines; filled with " + " and ".join(
-        part
-        for part in (
-            f"leading {fit.leading}" if fit.leading else "",
-            f"a Notes box of {fit.notes_lines} lines" if fit.notes_lines else "",
+            high_n = min(layout.fit.notes_max_lines, _notes_lines_for(free_lines(rendered, layout), layout))
+        low_n = 0
+        while high_n - low_n > 0 and high_n >= 3:
+            middle = max(3, (low_n + high_n + 1) // 2)
+            trial = render(replace(fit, notes_lines=middle))
+            renders += 1
+            if pages_of(trial) <= target:
+                low_n, fit, rendered = middle, replace(fit, notes_lines=middle), trial
+            else:
+                high_n = middle - 1
+    if pages_of(rendered) == target:
+        # What room is left: the About box and address go to the foot of the last page.
+        low_mm, high_mm = 0, int(_free_height_px(rendered) * MM_PER_PX)
+        while high_mm - low_mm > 2:
+            middle = (low_mm + high_mm + 1) // 2
+            trial = render(replace(fit, closing_drop=middle))
+            renders += 1
+            if pages_of(trial) <= target:
+                low_mm, fit, rendered = middle, replace(fit, closing_drop=middle), trial
+            else:
+                high_mm = middle - 1
+    pages = pages_of(rendered)
+    if pages < target:
+        fillers = "a looser leading and the About box on a back page"
+        if paper:
+            fillers += f", and a Notes box of at most {layout.fit.notes_max_lines} lines"
+        message = (
+            f"under by {under} lines: {pages} of {target} pages even with {fillers}; add content, or set pages: {pages}"
         )
-        if part
-    )
+        return rendered, FitReport(target, pages, fit, renders, message)
     if fit == Fit():
-        done = f"under by {under} lines: the layout's limits leave it as it is"
-    elif left > 2 * layout.columns:
+        return rendered, FitReport(target, pages, fit, renders, f"fits {target} pages as it is")
+    done = f"was under by {under} lines; filled with {_describe(fit)}"
+    left = free_lines(rendered, layout)
+    if left > 2 * layout.columns:
         done += f"; {left} lines are still free"
     return rendered, FitReport(target, pages, fit, renders, done)
 

@@ -8,8 +8,13 @@ from newsletter_pdf.render.layouts import Layout
 
 
 def _article_boxes(page, article_id: str) -> list:
-    """The boxes of one article on a page (an article split across pages has boxes on each)."""
-    return engine.element_boxes(page, "article", article_id)
+    """The boxes of one article on a page (an article split across pages has boxes on each).
+
+    The lead story's text is `<article id="article-N-text">`: its headline, with the id the
+    contents box links to, is set above the columns."""
+    return engine.element_boxes(page, "article", article_id) or engine.element_boxes(
+        page, "article", article_id + "-text"
+    )
 
 
 def _body_blocks(article_box) -> list:
@@ -21,6 +26,18 @@ def _body_blocks(article_box) -> list:
                 child.element for child in getattr(box, "children", []) if getattr(child, "element", None) is not None
             ]
     return []
+
+
+def _without_trailing_headings(blocks: list, whole: int) -> int:
+    """A part never ends on a subheading: its heading goes on with the text it introduces."""
+    while whole > 0 and _is_heading(blocks[whole - 1]):
+        whole -= 1
+    return whole
+
+
+def _is_heading(block) -> bool:
+    """A subheading, or a paragraph that is only bold words (written as one: **December**)."""
+    return block.tag in ("h2", "h3", "h4", "h5", "h6") or "heading-line" in (block.get("class") or "").split()
 
 
 def _lines(boxes) -> int:
@@ -55,6 +72,36 @@ def decide(rendered, newsletter: Newsletter, layout: Layout) -> dict[int, int]:
             if id(block) in later_blocks:
                 break
             whole += 1
+        # One block fewer than fitted: the jump line needs its own room at the foot of the part.
+        whole = _without_trailing_headings(first_blocks, whole - 1 if whole > 1 else whole)
         if whole >= 1:
             jumps[index] = whole
     return jumps
+
+
+def decide_boxes(rendered, newsletter: Newsletter) -> dict[int, int]:
+    """Article index -> blocks in the first part, for boxes (kind: box) that ran on in a layout where boxes may split.
+
+    A box is never cut silently: where one runs past a column or a page, it is set as two boxes, the second
+    under its heading again with "(continued)". Each part then stays whole.
+    """
+    splits = {}
+    pages = rendered.document.pages
+    for index, article in enumerate(newsletter.issue.articles):
+        if article.kind != "box" or article.pull_quote:
+            continue
+        article_id = f"article-{index + 1}"
+        fragments = [box for page in pages for box in _article_boxes(page, article_id)]
+        if len(fragments) < 2:
+            continue
+        first_blocks = _body_blocks(fragments[0])
+        later = {id(b) for box in fragments[1:] for b in _body_blocks(box)}
+        whole = 0
+        for block in first_blocks:
+            if id(block) in later:
+                break
+            whole += 1
+        whole = _without_trailing_headings(first_blocks, whole)
+        if whole >= 1:
+            splits[index] = whole
+    return splits

@@ -103,6 +103,20 @@ class JumpRules(_Strict):
     min_lines: int = Field(8, ge=1, description="Jump only when at least this many lines would run on.")
 
 
+class ContentsLimits(_Strict):
+    """How much of page 1 the 'Inside this issue' box may take, so the lead story always starts there."""
+
+    max_lines: int = Field(
+        18,
+        ge=3,
+        description="Most lines the box lists (an entry takes one line per contents_line_max characters); "
+        "the entries beyond are summed up as 'and N more inside'.",
+    )
+    beside_lead_picture: bool = Field(
+        False, description="On page 1, set the box beside the lead story's picture in a row on the column grid."
+    )
+
+
 class Layout(_Strict):
     """A layout's defaults (layout.yaml) and where its files are."""
 
@@ -118,6 +132,7 @@ class Layout(_Strict):
     margins: Margins = Margins()
     fonts: Fonts = Fonts()
     colors: Colors = Colors()
+    contents: ContentsLimits = ContentsLimits()
     fit: FitLimits = FitLimits()
     jump: JumpRules = JumpRules()
     brand: BrandPlaces = BrandPlaces()

@@ -117,6 +117,19 @@ def test_check_gives_located_advice(tmp_path):
     assert "prints at 176 dpi" in result.output  # 600 px across an 86.5 mm column
 
 
+def test_check_warns_when_a_print_issue_cannot_fold_into_sheets(tmp_path):
+    import shutil
+
+    shutil.copytree(MINIMAL, tmp_path, dirs_exist_ok=True)
+    issue = tmp_path / "2025-11" / "issue.yaml"
+    issue.write_text(issue.read_text().replace("volume: 1", "pages: 6\nvolume: 1", 1))
+    result = invoke("check", tmp_path / "2025-11")
+    assert result.exit_code == 0
+    assert f"{issue}:2:1: pages: pages: 6 is not a multiple of 4" in result.output
+    issue.write_text(issue.read_text().replace("pages: 6", "pages: 8"))
+    assert "multiple of 4" not in invoke("check", tmp_path / "2025-11").output
+
+
 def test_check_reports_errors_like_build(editable_issue):
     (editable_issue / "issue.yaml").write_text("date: 2025-11\nvolume: 4\nnumber: 23\narticles: []\n")
     result = invoke("check", editable_issue)
@@ -382,6 +395,8 @@ def test_a_page_count_that_cannot_be_reached_is_said_once(tmp_path):
     issue_yaml = issue / "issue.yaml"
     issue_yaml.write_text(issue_yaml.read_text().replace("number: 2", "number: 2\npages: 4"))
     result = invoke("build", issue, "-o", tmp_path / "out", "-p", "email", "-p", "archive")
-    assert result.exit_code == 0, result.output
+    # Never a silently different count: the build stops, says why once, and writes nothing.
+    assert result.exit_code == 1, result.output
     assert result.output.count("under by") == 1, result.output
-    assert "email, archive: page count: under by" in result.output
+    assert "pages: 4 cannot be met in the screen edition: under by" in " ".join(result.output.split())
+    assert not list((tmp_path / "out").glob("*.pdf"))

@@ -63,9 +63,9 @@ def test_persian_builds_strictly_under_a_persian_file_name(persian):
 def test_persian_first_article_opens_in_the_right_hand_column(persian, sample_build):
     width = float(pypdf.PdfReader(persian.pdf).pages[0].mediabox.width)
     headings = heading_positions(persian.pdf)
-    first_title, first_page, first_left = headings[0]
+    first_title, first_page, _ = headings[0]
+    # The lead's headline runs across both columns (issue 11), so where it starts says nothing.
     assert first_title == "کتابخانهٔ کوچک محله باز شد" and first_page == 1
-    assert first_left > width / 2, f"the first article starts at x={first_left:.0f} of {width:.0f}: the left column"
     # Reading on, the columns run right to left: a later article on page 1 opens in the left column.
     assert any(page == 1 and left < width / 2 for _, page, left in headings[1:])
     # The English sample, for comparison, opens in the left-hand column.
@@ -90,10 +90,12 @@ def test_persian_contents_numbers_sit_left_of_their_titles_and_match_the_heading
     headings = heading_positions(persian.pdf)
     with pdfplumber.open(persian.pdf) as pdf:
         page = pdf.pages[0]
-        # The contents box opens the right-hand column, above the first article's heading.
+        # The contents box opens the right-hand column, under the lead's headline (set across the
+        # columns) and above the second article's heading. Leader dots come in runs on a line.
         column = [c for c in page.chars if c["x0"] > page.width / 2 - 10]
-        first_heading_top = page.height - float(pypdf.PdfReader(persian.pdf).outline[0].top)
-        leaders = [c for c in column if c["text"] == "." and c["top"] < first_heading_top]
+        second_heading_top = page.height - float(pypdf.PdfReader(persian.pdf).outline[1].top)
+        dots = [c for c in column if c["text"] == "." and c["top"] < second_heading_top]
+        leaders = [c for c in dots if sum(abs(d["top"] - c["top"]) < 1 for d in dots) >= 4]
         box = [c for c in column if leaders[0]["top"] - 2 <= c["top"] <= leaders[-1]["bottom"]]
         numbers = sorted((c for c in box if "\u06f0" <= c["text"] <= "\u06f9"), key=lambda c: c["top"])
         assert len(numbers) == len(headings), [c["text"] for c in numbers]

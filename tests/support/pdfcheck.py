@@ -668,8 +668,9 @@ def _contents_entries(doc: _Doc, contents_page: int, columns: int) -> list[Conte
         if not match:
             continue
         title = match["title"]
-        # A short title that wrapped: the lines just above, starting at the same x, in the same
-        # font and size, closer than 0.8 em, and no entries themselves.
+        # A short title that wrapped: the lines just above, starting at the same x (or up to 1.5 em
+        # to the left: a hanging indent), in the same font and size, closer than 0.8 em, and no
+        # entries themselves.
         x0, size, font = seg[0].x0, seg[0].size, seg[0].fontname
         bbox_top, parts, used = min(w.top for w in seg), [title], {i}
         while True:
@@ -677,7 +678,7 @@ def _contents_entries(doc: _Doc, contents_page: int, columns: int) -> list[Conte
                 j
                 for j in range(i)
                 if j not in used
-                and abs(segments[j][0].x0 - x0) <= 2
+                and -1.5 * size - 2 <= segments[j][0].x0 - x0 <= 2
                 and -0.5 <= bbox_top - max(w.bottom for w in segments[j]) <= 0.8 * size
             ]
             if not above:
@@ -694,12 +695,22 @@ def _contents_entries(doc: _Doc, contents_page: int, columns: int) -> list[Conte
     return entries
 
 
-def _heading_text(doc: _Doc, index: int, heading_font: str, columns: int) -> str:
-    """The heading-font words of a page in reading order (column by column), normalised."""
+def _heading_text(doc: _Doc, index: int, heading_font: str, columns: int, size: float | None = None) -> str:
+    """The heading-font words of a page (of one size, if given) in reading order (column by column), normalised."""
     page = doc.pages[index]
-    words = [w for w in doc.words(index) if _is_font(w, heading_font)]
+    words = [w for w in doc.words(index) if _is_font(w, heading_font) and (size is None or abs(w.size - size) < 0.05)]
     lines = _column_lines(words, doc.page_box(page), columns)
     return normalize_text(" ".join(line.text for line in lines))
+
+
+def across_text(doc: _Doc, index: int, heading_font: str, columns: int) -> str:
+    """Heading text read column by column, and each heading size read straight across the page
+    (a lead headline set across the columns, beside a sidebar of other headings)."""
+    text = _heading_text(doc, index, heading_font, columns)
+    if columns > 1:
+        sizes = {round(w.size, 1) for w in doc.words(index) if _is_font(w, heading_font)}
+        text += "".join(" | " + _heading_text(doc, index, heading_font, 1, size) for size in sorted(sizes))
+    return text
 
 
 def contents_mismatches(
@@ -734,7 +745,10 @@ def _contents_mismatches(doc: _Doc, contents_page: int, heading_font: str, colum
     findings: list[Finding] = []
     marks = _bookmarks(doc)
     entries = _contents_entries(doc, contents_page, columns)
-    if len(entries) != len(marks):
+    # A long list names its leading entries and counts the rest ("and 12 more inside").
+    more = re.search(r"and (\d+) more inside", doc.pages[contents_page - 1].extract_text() or "")
+    listed = marks[: len(entries)] if more and len(entries) + int(more[1]) == len(marks) else marks
+    if len(entries) != len(listed):
         findings.append(
             Finding(
                 "contents_mismatches",
@@ -744,7 +758,7 @@ def _contents_mismatches(doc: _Doc, contents_page: int, heading_font: str, colum
             )
         )
     else:
-        for entry, mark in zip(entries, marks):
+        for entry, mark in zip(entries, listed):
             if not _same_title(entry.title, mark.title):
                 findings.append(
                     Finding(
@@ -770,7 +784,8 @@ def _contents_mismatches(doc: _Doc, contents_page: int, heading_font: str, colum
 
     def text_of(number: int) -> str:
         if number not in texts:
-            texts[number] = _heading_text(doc, number - 1, heading_font, columns)
+            # Column by column, and straight across (a lead headline set across the columns).
+            texts[number] = across_text(doc, number - 1, heading_font, columns)
         return texts[number]
 
     for mark in marks:
