@@ -230,7 +230,7 @@ class Locator:
         walked: tuple = ()
         for part in loc:
             if isinstance(node, dict) and part in node:
-                if isinstance(node, CommentedMap) and part in node.lc.data:
+                if isinstance(node, CommentedMap) and part in (node.lc.data or {}):
                     # (keys the loader added itself, like an article file's body, have no position)
                     key_line, key_col = node.lc.key(part)
                     line, column = key_line + 1 + source.line_offset, key_col + 1

@@ -99,9 +99,7 @@ def test_a_footer_only_page_is_shown_in_the_preflight_table_and_the_report(minim
     own = minimal.parent / "own"
     own.mkdir()
     # A house style that pushes an empty block onto a page of its own: only the footer is drawn there.
-    (own / "style.css").write_text(
-        ".closing::after { content: ''; display: block; height: 1px; break-before: page; }\n"
-    )
+    (own / "style.css").write_text("body::after { content: ''; display: block; height: 1px; break-before: page; }\n")
     publication = minimal.parent / "newsletter.yaml"
     publication.write_text(publication.read_text() + "layout_dir: own\n")
     result = invoke("build", minimal, "-o", tmp_path / "out", "-p", "email", "--report", tmp_path / "r.json")

@@ -69,13 +69,15 @@ def test_the_panel_takes_the_lower_third_of_the_back_page_and_the_text_stays_abo
 
 
 def test_page_fitting_counts_the_panel_when_the_issue_cannot_make_room(editable_issue, tmp_path):
-    """The full sample fills its 4 pages: with a panel it cannot, and fitting says by how much."""
+    """The full sample fills its 4 pages: with a panel it cannot, and the build says by how much (and writes nothing)."""
+    from newsletter_pdf.errors import UserError
+
     issue = _self_mailer(editable_issue)
-    result = build(issue, tmp_path, profiles=["email"])
-    report = result.fits["screen"]
-    assert not report.reached
-    over = int(report.message.split("over by ")[1].split()[0])
+    with pytest.raises(UserError, match="over by") as refused:
+        build(issue, tmp_path, profiles=["email"])
+    over = int(str(refused.value).split("over by ")[1].split()[0])
     assert over >= 30  # the panel's 81 mm are about 19 lines in each of the 2 columns
+    assert not list(tmp_path.glob("*.pdf"))
 
 
 def test_no_panel_unless_asked(sample_build):
