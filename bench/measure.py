@@ -23,7 +23,15 @@ PY = sys.executable
 # code half-way through (or break it between two edits); --no-snapshot measures REPO in place.
 ROOT = REPO
 SAMPLE = ROOT / "issues" / "2025-11"
-SNAPSHOT_PARTS = ["newsletter_pdf", "layouts", "fonts", "issues", "tests/support", "tests/testdata/minimal", "pyproject.toml"]
+SNAPSHOT_PARTS = [
+    "newsletter_pdf",
+    "layouts",
+    "fonts",
+    "issues",
+    "tests/support",
+    "tests/testdata/minimal",
+    "pyproject.toml",
+]
 
 
 def snapshot(into: Path) -> Path:
