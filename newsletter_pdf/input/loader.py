@@ -215,28 +215,15 @@ def _load_article_file(entry: dict, loc: tuple, folder: Path, locator: Locator, 
         return None
     article_path = folder / ref.file
     location, _ = locator.locate((*loc, "file"))
+    refusal = None
     if loops(article_path):
-        problems.append(Problem(location, say("symlink_loop", path=ref.file), field_path((*loc, "file")), ref.file))
-        return None
-    if not inside(article_path, folder):
-        problems.append(
-            Problem(
-                location,
-                say("outside_issue", path=ref.file, folder=shown_path(folder)),
-                field_path((*loc, "file")),
-                ref.file,
-            )
-        )
-        return None
-    if not is_(Path.is_file, article_path):
-        problems.append(
-            Problem(
-                location,
-                say("missing_file", path=ref.file, tried=shown_path(article_path)),
-                field_path((*loc, "file")),
-                ref.file,
-            )
-        )
+        refusal = say("symlink_loop", path=ref.file)
+    elif not inside(article_path, folder):
+        refusal = say("outside_issue", path=ref.file, folder=shown_path(folder))
+    elif not is_(Path.is_file, article_path):
+        refusal = say("missing_file", path=ref.file, tried=shown_path(article_path))
+    if refusal is not None:
+        problems.append(Problem(location, refusal, field_path((*loc, "file")), ref.file))
         return None
     text = read_text(article_path, problems)
     if text is None:
